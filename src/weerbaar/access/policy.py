@@ -1,0 +1,41 @@
+"""Need-to-know, compiled to SQL. Every query for signals goes through these filters.
+
+No per-object checks in Python: the database returns only what the principal may see,
+which keeps list endpoints fast and makes the rule auditable in one place.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+
+from weerbaar.access import rights
+from weerbaar.access.principal import Principal
+from weerbaar.core.catalogue import Catalogue
+from weerbaar.intake.models import Signal, SignalShare
+
+
+def signal_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
+    """Which signals this principal may read (and so list, search and open)."""
+    grounds: list[ColumnElement[bool]] = []
+    if principal.can(rights.SIGNAL_READ_OWN):
+        grounds.append(Signal.organisation_id == principal.organisation_id)
+    if principal.can(rights.SIGNAL_READ_SHARED):
+        grounds.append(
+            exists().where(
+                SignalShare.signal_id == Signal.id,
+                SignalShare.organisation_id == principal.organisation_id,
+            )
+        )
+    if principal.can(rights.SIGNAL_READ_MUNICIPALITY) and principal.municipality_code:
+        grounds.append(Signal.municipality_code == principal.municipality_code)
+    if not grounds:
+        return false()
+    allowed_levels = catalogue.confidentiality_levels[: principal.max_confidentiality_rank + 1]
+    return and_(or_(*grounds), Signal.confidentiality.in_(allowed_levels))
+
+
+def reporter_visible(principal: Principal) -> ColumnElement[bool]:
+    """Whether the reporter's identity may be shown, per row (selected as a column)."""
+    if principal.can(rights.REPORTER_SEE):
+        return true()
+    return Signal.reporter_shielded.is_(False)

@@ -1,0 +1,39 @@
+"""Every right a role can hold: a named constant with a sentence saying exactly what it allows.
+
+Code checks rights, never role names. Which role holds which right is data
+(`catalogus/rollen.yaml`), readable by a privacy officer.
+"""
+
+from __future__ import annotations
+
+SIGNAL_REGISTER = "signalen.registreren"
+SIGNAL_READ_OWN = "signalen.lezen.eigen_organisatie"
+SIGNAL_READ_SHARED = "signalen.lezen.gedeeld"
+SIGNAL_READ_MUNICIPALITY = "signalen.lezen.gemeente"
+SIGNAL_SHARE = "signalen.delen"
+SIGNAL_IMPORT = "signalen.importeren"
+REPORTER_SEE = "melder.inzien"
+LOG_READ = "logboek.lezen"
+ORGANISATIONS_MANAGE = "organisaties.beheren"
+USERS_MANAGE = "gebruikers.beheren"
+
+RIGHTS: dict[str, str] = {
+    SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
+    SIGNAL_READ_OWN: "Laat toe om de signalen van de eigen organisatie te lezen en te doorzoeken.",
+    SIGNAL_READ_SHARED: (
+        "Laat toe om signalen te lezen die uitdrukkelijk met de eigen organisatie zijn gedeeld."
+    ),
+    SIGNAL_READ_MUNICIPALITY: (
+        "Laat toe om alle signalen op het grondgebied van de eigen gemeente te lezen en te "
+        "doorzoeken (het intaketeam van de gemeente)."
+    ),
+    SIGNAL_SHARE: "Laat toe om een leesbaar signaal met een andere organisatie te delen, met reden.",
+    SIGNAL_IMPORT: "Laat toe om signalen in bulk te importeren uit een bestand.",
+    REPORTER_SEE: (
+        "Laat toe om de identiteit van een afgeschermde melder (gebruiker en contactpersoon) "
+        "te zien bij signalen die men mag lezen."
+    ),
+    LOG_READ: "Laat toe om het logboek van alle toegang tot gegevens te lezen.",
+    ORGANISATIONS_MANAGE: "Laat toe om organisaties toe te voegen en te wijzigen.",
+    USERS_MANAGE: "Laat toe om gebruikers en hun rollen te beheren en API-tokens uit te geven.",
+}

@@ -1,0 +1,54 @@
+"""The /api/v1 router and its OpenAPI document (public, Dutch, per the NL API Design Rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from weerbaar import API_VERSION
+from weerbaar.api import catalogus, logboek, signalen
+
+PREFIX = "/api/v1"
+BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn)
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix=PREFIX)
+    r.include_router(signalen.router)
+    r.include_router(catalogus.router)
+    r.include_router(logboek.router)
+    return r
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title="Weerbaar API",
+        version=API_VERSION,
+        summary="Signalen van ondermijning registreren, delen en opvolgen",
+        description=(
+            "REST-API van Weerbaar volgens de NL API Design Rules. Authenticatie met een "
+            "bearer-token (`weerbaar token maak EMAIL`). Persoonsgegevens staan nooit in een URL: "
+            "zoeken gaat met `POST …/_zoek`. Fouten volgen `application/problem+json` en noemen "
+            "alle ongeldige velden tegelijk in `invalidParams`. Elke toegang tot gegevens wordt "
+            "gelogd in het logboek."
+        ),
+        routes=app.routes,
+        contact={"name": "Weerbaar", "url": "https://github.com/weerbaar/weerbaar"},
+        servers=[{"url": "/", "description": "Deze installatie"}],
+    )
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for model in BODY_MODELS:
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in body.pop("$defs", {}).items():
+            schemas[name] = definition
+        schemas[model.__name__] = body
+    components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    schema["security"] = [{"bearer": []}]
+    schema["paths"] = {p: v for p, v in schema["paths"].items() if p.startswith(PREFIX)}
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,221 @@
+"""/api/v1/signalen — register, list, open, search and share signals."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from weerbaar.access import rights
+from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from weerbaar.core import identifiers
+from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.intake import queries, serialize, service
+from weerbaar.intake.schemas import SignaalIn, _In, parse_signal, validate_model
+
+router = APIRouter(prefix="/signalen", tags=["Signalen"])
+
+# Keys that would put personal data in a URL: refused, pointing to POST …/_zoek.
+PERSONAL_QUERY_KEYS = {"bsn", "naam", "voornamen", "geslachtsnaam", "geboortedatum", "kvkNummer",
+                       "kenteken", "adresId", "postcode", "huisnummer", "tekst", "q"}
+LIST_KEYS = {"fenomeen", "status", "vanaf", "tot", "buurt", "wijk", "organisatie", "kanaal",
+             "pagina", "paginaGrootte", "doel"}
+
+
+def _body_schema(model: type[Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
+
+
+async def _json(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValidationFailed([FieldError("(body)", "json_invalid", "Het verzoek bevat geen geldige JSON.")]) from None
+
+
+def _page_json(page: queries.Page, rt: RuntimeDep, base: str) -> dict[str, Any]:
+    pages = max(1, -(-page.total // page.size))
+    links: dict[str, Any] = {"self": {"href": f"{base}?pagina={page.page}"}}
+    if page.page < pages:
+        links["next"] = {"href": f"{base}?pagina={page.page + 1}"}
+    if page.page > 1:
+        links["prev"] = {"href": f"{base}?pagina={page.page - 1}"}
+    return {
+        "items": [serialize.summary(r, rt.catalogue) for r in page.items],
+        "totaal": page.total,
+        "pagina": page.page,
+        "paginaGrootte": page.size,
+        "aantalPaginas": pages,
+        "_links": links,
+    }
+
+
+def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filters, int, int]:
+    errors: list[FieldError] = []
+    for key in params:
+        if key in PERSONAL_QUERY_KEYS:
+            errors.append(FieldError(key, "persoonsgegevens_in_url",
+                                     "Persoonsgegevens horen niet in een URL; zoek met POST /api/v1/signalen/_zoek."))
+        elif key not in LIST_KEYS:
+            errors.append(FieldError(key, "onbekende_parameter", "Onbekende queryparameter."))
+
+    def as_date(key: str) -> date | None:
+        value = params.get(key)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            errors.append(FieldError(key, "date_parsing", "Ongeldige datum; gebruik JJJJ-MM-DD."))
+            return None
+
+    def as_int(key: str, default: int, low: int, high: int) -> int:
+        value = params.get(key)
+        if value is None:
+            return default
+        if not value.isdigit() or not low <= int(value) <= high:
+            errors.append(FieldError(key, "int_parsing", f"Moet een geheel getal van {low} tot en met {high} zijn."))
+            return default
+        return int(value)
+
+    fenomeen = params.get("fenomeen")
+    if fenomeen and fenomeen not in rt.catalogue.phenomena:
+        errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{fenomeen}'."))
+    filters = queries.Filters(
+        fenomeen=fenomeen, status=params.get("status"), vanaf=as_date("vanaf"), tot=as_date("tot"),
+        buurt=params.get("buurt"), wijk=params.get("wijk"), organisatie=params.get("organisatie"),
+        kanaal=params.get("kanaal"),
+    )
+    page = as_int("pagina", 1, 1, 100000)
+    size = as_int("paginaGrootte", 20, 1, 100)
+    if errors:
+        raise ValidationFailed(errors)
+    return filters, page, size
+
+
+@router.post("", status_code=201, summary="Registreer een signaal", openapi_extra=_body_schema(SignaalIn),
+             responses={201: {"description": "Het signaal is geregistreerd"},
+                        422: {"description": "Ongeldige invoer; alle fouten in invalidParams"}})
+async def create(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
+    data = parse_signal(await _json(request), rt.catalogue)
+    signal = service.register_signal(session, principal, data, rt.catalogue, service.Provenance("api"))
+    session.refresh(signal)
+    shown = principal.can(rights.REPORTER_SEE) or not signal.reporter_shielded
+    row = queries.SignalRow(signal, service.STATUS_NEW, shown)
+    body = serialize.detail(row, rt.catalogue)
+    return JSONResponse(body, status_code=201, headers={"Location": f"/api/v1/signalen/{signal.id}"})
+
+
+@router.get("", summary="Lijst van signalen die u mag zien, met filters (geen persoonsgegevens in de URL)")
+def list_(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    filters, page, size = _parse_filters(dict(request.query_params), rt)
+    result = queries.list_signals(session, principal, rt.catalogue, filters, page, size,
+                                  purpose=request.query_params.get("doel"))
+    return _page_json(result, rt, "/api/v1/signalen")
+
+
+class ZoekIn(_In):
+    """Zoekvraag naar signalen. Alle opgegeven criteria moeten tegelijk kloppen."""
+
+    naam: str | None = Field(None, max_length=200, description="(Deel van) de naam van een betrokken persoon")
+    geboortedatum: date | None = None
+    bsn: str | None = None
+    kvkNummer: str | None = None
+    bedrijfsnaam: str | None = Field(None, max_length=200)
+    kenteken: str | None = None
+    adresId: str | None = None
+    postcode: str | None = None
+    huisnummer: int | None = Field(None, ge=1, le=99999)
+    huisletter: str | None = Field(None, max_length=1)
+    toevoeging: str | None = Field(None, max_length=4)
+    tekst: str | None = Field(None, max_length=200, description="Vrije tekst in omschrijving, namen en adres")
+    fenomeen: str | None = None
+    doel: str | None = Field(None, max_length=300, description="Doel van de zoekvraag (voor het logboek)")
+    pagina: int = Field(1, ge=1)
+    paginaGrootte: int = Field(20, ge=1, le=100)
+
+
+def _criteria(z: ZoekIn) -> queries.Criteria:
+    errors: list[FieldError] = []
+
+    def check(name: str, fn, value):  # type: ignore[no-untyped-def]
+        if not value:
+            return None
+        try:
+            return fn(value)
+        except identifiers.InvalidIdentifier as exc:
+            errors.append(FieldError(name, exc.code, exc.reason))
+            return None
+
+    c = queries.Criteria(
+        naam=z.naam, geboortedatum=z.geboortedatum, bsn=check("bsn", identifiers.bsn, z.bsn),
+        kvk_nummer=check("kvkNummer", identifiers.kvk_nummer, z.kvkNummer), bedrijfsnaam=z.bedrijfsnaam,
+        kenteken=check("kenteken", identifiers.kenteken, z.kenteken),
+        adres_id=check("adresId", identifiers.bag_id, z.adresId),
+        postcode=check("postcode", identifiers.postcode, z.postcode), huisnummer=z.huisnummer,
+        huisletter=z.huisletter, toevoeging=z.toevoeging, tekst=z.tekst,
+        filters=queries.Filters(fenomeen=z.fenomeen),
+    )
+    if z.huisnummer is not None and not z.postcode:
+        errors.append(FieldError("postcode", "postcode_ontbreekt", "Zoek op huisnummer alleen samen met een postcode."))
+    if not errors and c.is_empty():
+        errors.append(FieldError("(body)", "geen_zoekcriteria",
+                                 "Geef minstens één zoekcriterium: naam, geboortedatum, bsn, kvkNummer, "
+                                 "bedrijfsnaam, kenteken, adresId, postcode of tekst."))
+    if errors:
+        raise ValidationFailed(errors)
+    return c
+
+
+@router.post("/_zoek", summary="Zoek signalen op persoon, bedrijf, voertuig, adres of tekst",
+             openapi_extra=_body_schema(ZoekIn))
+async def search(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    z: ZoekIn = validate_model(ZoekIn, await _json(request))
+    if z.fenomeen and z.fenomeen not in rt.catalogue.phenomena:
+        raise ValidationFailed([FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{z.fenomeen}'.")])
+    result = queries.search_signals(session, principal, rt.catalogue, _criteria(z), z.pagina, z.paginaGrootte,
+                                    purpose=z.doel)
+    out = _page_json(result, rt, "/api/v1/signalen/_zoek")
+    out["_links"] = {}
+    return out
+
+
+def _valid_id(signal_id: str) -> str:
+    try:
+        return str(uuid.UUID(signal_id))
+    except ValueError:
+        raise NotFound() from None
+
+
+@router.get("/{id}", summary="Eén signaal, met betrokkenen en statusgeschiedenis")
+def read(id: str, request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+    row = queries.get_signal(session, principal, rt.catalogue, _valid_id(id),
+                             purpose=request.query_params.get("doel"))
+    shares = queries.shares_of(session, row.signal.id) if _may_see_shares(principal, row) else None
+    return serialize.detail(row, rt.catalogue, shares)
+
+
+def _may_see_shares(principal: Any, row: queries.SignalRow) -> bool:
+    return principal.can(rights.SIGNAL_SHARE) or row.signal.organisation_id == principal.organisation_id
+
+
+class DelingIn(_In):
+    organisatie: str = Field(description="id van de organisatie waarmee wordt gedeeld")
+    reden: str = Field(min_length=1, max_length=2000, description="Grondslag en doel van het delen")
+
+
+@router.post("/{id}/delingen", status_code=201, summary="Deel een signaal met een andere organisatie",
+             openapi_extra=_body_schema(DelingIn))
+async def share(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
+                principal: PrincipalDep) -> JSONResponse:
+    d: DelingIn = validate_model(DelingIn, await _json(request))
+    sh = service.share_signal(session, principal, rt.catalogue, _valid_id(id), d.organisatie, d.reden)
+    return JSONResponse({"id": sh.id, "signaal": id, "organisatie": sh.organisation_id, "reden": sh.reason},
+                        status_code=201)

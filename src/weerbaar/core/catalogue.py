@@ -1,0 +1,205 @@
+"""The catalogue: domain knowledge as versioned YAML under `weerbaar/catalogus/`.
+
+Loaded once, validated against the models below at start-up (and in a test). A broken
+catalogue stops the application with a Dutch message naming every problem.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+IndicatorCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-\d{2}$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Indicator(_Strict):
+    code: IndicatorCode
+    tekst: Text
+    waarnemers: list[Text] = Field(min_length=1)
+
+
+class Phenomenon(_Strict):
+    code: Code
+    naam: Text
+    versie: int = Field(ge=1)
+    toelichting: Text
+    partnertypen: list[Code] = Field(min_length=1)
+    trefwoorden: list[Text] = Field(default_factory=list)
+    bronnen: list[Text] = Field(default_factory=list)
+    signaalkaart: list[Indicator] = Field(min_length=8)
+
+
+class OrganisationType(_Strict):
+    code: Code
+    naam: Text
+    toelichting: Text
+
+
+class Level(_Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
+    naam: Text
+    toelichting: Text = ""
+
+
+class Role(_Strict):
+    code: Code
+    naam: Text
+    toelichting: Text
+    rechten: list[Text]
+    # Organisation types whose users may hold this role (empty: any).
+    organisatietypen: list[Code] = Field(default_factory=list)
+
+
+class OrganisationTypes(_Strict):
+    versie: int
+    organisatietypen: list[OrganisationType]
+
+
+class Confidentiality(_Strict):
+    versie: int
+    niveaus: list[Level]
+
+
+class SourceGrading(_Strict):
+    versie: int
+    betrouwbaarheid: list[Level]
+    informatie: list[Level]
+
+
+class Roles(_Strict):
+    versie: int
+    rollen: list[Role]
+
+
+class CatalogueError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "De catalogus is ongeldig:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+
+
+class Catalogue:
+    """Validated, read-only view of the catalogue folder."""
+
+    def __init__(
+        self,
+        phenomena: list[Phenomenon],
+        organisation_types: OrganisationTypes,
+        confidentiality: Confidentiality,
+        grading: SourceGrading,
+        roles: Roles,
+    ) -> None:
+        self.phenomena = {p.code: p for p in sorted(phenomena, key=lambda p: p.naam)}
+        self.organisation_types = {t.code: t for t in organisation_types.organisatietypen}
+        self.confidentiality_levels = [level.code for level in confidentiality.niveaus]
+        self.confidentiality = {level.code: level for level in confidentiality.niveaus}
+        self.reliability = {level.code: level for level in grading.betrouwbaarheid}
+        self.credibility = {level.code: level for level in grading.informatie}
+        self.roles = {r.code: r for r in roles.rollen}
+
+    @cached_property
+    def indicators(self) -> dict[str, tuple[Phenomenon, Indicator]]:
+        return {i.code: (p, i) for p in self.phenomena.values() for i in p.signaalkaart}
+
+    def confidentiality_rank(self, code: str) -> int:
+        return self.confidentiality_levels.index(code)
+
+
+def _read(path: Path, problems: list[str]) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(f"{path.name}: kan niet worden gelezen ({exc})")
+        return None
+
+
+def _parse(model: type[BaseModel], data: object, where: str, problems: list[str]):  # type: ignore[no-untyped-def]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(bestand)"
+            problems.append(f"{where}: veld '{loc}': {_dutch(err)}")
+        return None
+
+
+def _dutch(err: dict) -> str:  # type: ignore[type-arg]
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    return {
+        "missing": "ontbreekt",
+        "extra_forbidden": "onbekend veld",
+        "string_pattern_mismatch": f"voldoet niet aan het patroon {ctx.get('pattern', '')}",
+        "too_short": f"moet minstens {ctx.get('min_length', '')} elementen hebben",
+        "string_too_short": "mag niet leeg zijn",
+        "int_parsing": "moet een geheel getal zijn",
+        "string_type": "moet tekst zijn",
+        "list_type": "moet een lijst zijn",
+    }.get(kind, err["msg"])
+
+
+def load_catalogue(folder: Path) -> Catalogue:
+    problems: list[str] = []
+    phenomena: list[Phenomenon] = []
+    for path in sorted((folder / "fenomenen").glob("*.yaml")):
+        p = _parse(Phenomenon, _read(path, problems), f"fenomenen/{path.name}", problems)
+        if p is not None:
+            if p.code != path.stem:
+                problems.append(f"fenomenen/{path.name}: code '{p.code}' wijkt af van de bestandsnaam")
+            phenomena.append(p)
+    org_types = _parse(OrganisationTypes, _read(folder / "organisatietypen.yaml", problems), "organisatietypen.yaml", problems)
+    conf = _parse(Confidentiality, _read(folder / "vertrouwelijkheid.yaml", problems), "vertrouwelijkheid.yaml", problems)
+    grading = _parse(SourceGrading, _read(folder / "brongradering.yaml", problems), "brongradering.yaml", problems)
+    roles = _parse(Roles, _read(folder / "rollen.yaml", problems), "rollen.yaml", problems)
+    if not phenomena:
+        problems.append("fenomenen/: geen fenomenen gevonden")
+    if problems:
+        raise CatalogueError(problems)
+    catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
+    problems.extend(_cross_check(catalogue))
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def _cross_check(cat: Catalogue) -> list[str]:
+    from weerbaar.access.rights import RIGHTS  # rights are code; roles refer to them by name
+
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for p in cat.phenomena.values():
+        for t in p.partnertypen:
+            if t not in cat.organisation_types:
+                problems.append(f"fenomenen/{p.code}.yaml: onbekend partnertype '{t}'")
+        for ind in p.signaalkaart:
+            if ind.code in seen:
+                problems.append(f"indicatorcode {ind.code} komt voor in {seen[ind.code]} en {p.code}")
+            seen[ind.code] = p.code
+    for r in cat.roles.values():
+        for right in r.rechten:
+            if right not in RIGHTS:
+                problems.append(f"rollen.yaml: rol '{r.code}' noemt onbekend recht '{right}'")
+        for t in r.organisatietypen:
+            if t not in cat.organisation_types:
+                problems.append(f"rollen.yaml: rol '{r.code}' noemt onbekend organisatietype '{t}'")
+    expected = ["openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk", "vertrouwelijk",
+                "confidentieel", "geheim", "zeer_geheim"]
+    if cat.confidentiality_levels != expected:
+        problems.append("vertrouwelijkheid.yaml: de niveaus moeten de ZGW-ladder volgen: " + ", ".join(expected))
+    if not re.fullmatch("ABCDEF", "".join(cat.reliability)):
+        problems.append("brongradering.yaml: betrouwbaarheid moet A t/m F zijn")
+    if "".join(cat.credibility) != "123456":
+        problems.append("brongradering.yaml: informatie moet 1 t/m 6 zijn")
+    return problems

@@ -1,0 +1,11 @@
+"""The full metadata: imports every capability's tables so migrations see them all.
+
+This is the one place that looks outward from core; it exists only for Alembic and tests.
+"""
+
+from weerbaar.access import models as _access  # noqa: F401
+from weerbaar.core.models import Base
+from weerbaar.ingest import models as _ingest  # noqa: F401
+from weerbaar.intake import models as _intake  # noqa: F401
+
+metadata = Base.metadata
