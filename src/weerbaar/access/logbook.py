@@ -73,12 +73,20 @@ def record(
     channel: str | None = None,
     at: datetime | None = None,
 ) -> AccessLogEntry:
-    """Append one entry in the caller's transaction (logged if and only if the access happens)."""
-    head = session.execute(select(LogChainHead).where(LogChainHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = LogChainHead(id=1, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    """Append one entry in the caller's transaction (logged if and only if the access happens).
+
+    The chain head is locked once per transaction (SELECT … FOR UPDATE on PostgreSQL) and
+    kept in `session.info`, so a bulk transaction does not re-read it for every entry.
+    """
+    head = session.info.get("log_head")
+    if head is None or head not in session:
+        head = session.execute(
+            select(LogChainHead).where(LogChainHead.id == 1).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:
+            head = LogChainHead(id=1, last_hash=GENESIS)
+            session.add(head)
+        session.info["log_head"] = head
     entry = AccessLogEntry(
         at=at or now(),
         user_id=principal.user_id if principal else None,
@@ -97,7 +105,6 @@ def record(
     entry.hash = _digest(head.last_hash, _canonical(entry))
     head.last_hash = entry.hash
     session.add(entry)
-    session.flush()
     return entry
 
 

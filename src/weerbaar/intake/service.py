@@ -14,7 +14,8 @@ from weerbaar.access.policy import signal_visible
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from weerbaar.core.models import Address, Organisation, Setting
+from weerbaar.core.clock import now
+from weerbaar.core.models import Address, Organisation, Setting, new_id
 from weerbaar.core.names import display_name, fold, surname_core, tokens
 from weerbaar.intake.models import Signal, SignalIndicator, SignalParty, SignalShare, SignalStatus
 from weerbaar.intake.schemas import BetrokkeneIn, SignaalIn
@@ -117,6 +118,8 @@ def register_signal(
     loc = data.locatie
     address = find_address(session, loc)
     signal = Signal(
+        id=new_id(),
+        registered_at=now(),
         phenomenon=data.fenomeen,
         description=data.omschrijving,
         observed_on=data.waargenomenOp,
@@ -148,8 +151,7 @@ def register_signal(
     signal.parties = [_party(i, b) for i, b in enumerate(data.betrokkenen)]
     signal.indicators = [SignalIndicator(code=c) for c in data.indicatoren]
     session.add(signal)
-    session.flush()
-    append_status(session, signal, STATUS_NEW, principal, f"Geregistreerd via {provenance.channel}")
+    signal.history.append(_status_row(signal, STATUS_NEW, principal, f"Geregistreerd via {provenance.channel}"))
     logbook.record(
         session,
         principal,
@@ -159,19 +161,26 @@ def register_signal(
         purpose="signaalregistratie",
         details={"kanaal": provenance.channel, "betrokkenen": len(data.betrokkenen)},
     )
+    session.flush()
     return signal
+
+
+def _status_row(signal: Signal, status: str, principal: Principal | None, note: str | None) -> SignalStatus:
+    return SignalStatus(
+        signal_id=signal.id,
+        status=status,
+        at=now(),
+        by_user_id=principal.user_id if principal else None,
+        by_user_name=principal.name if principal else None,
+        note=note,
+    )
 
 
 def append_status(
     session: Session, signal: Signal, status: str, principal: Principal | None, note: str | None
 ) -> SignalStatus:
-    row = SignalStatus(
-        signal_id=signal.id,
-        status=status,
-        by_user_id=principal.user_id if principal else None,
-        by_user_name=principal.name if principal else None,
-        note=note,
-    )
+    """Append a status; the history is never edited (the database refuses UPDATE/DELETE)."""
+    row = _status_row(signal, status, principal, note)
     session.add(row)
     session.flush()
     return row
