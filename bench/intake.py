@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.world import build_world  # noqa: E402
+
 from weerbaar.core.catalogue import load_catalogue  # noqa: E402
 from weerbaar.core.config import Settings  # noqa: E402
 from weerbaar.core.db import Database  # noqa: E402
@@ -106,6 +107,7 @@ def main() -> None:
     with rt.db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE bench_signals AS SELECT * FROM signals WHERE 1=0"))
     from sqlalchemy import Table
+
     from weerbaar.core.models import Base
 
     bare = Table("bench_signals", Base.metadata, *[c._copy() for c in Signal.__table__.columns])

@@ -26,7 +26,9 @@ def add_organisation(
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("naam", "missing", "Geef de naam van de organisatie."))
-    elif session.scalar(select(func.count()).select_from(Organisation).where(func.lower(Organisation.name) == name.lower())):
+    elif session.scalar(
+        select(func.count()).select_from(Organisation).where(func.lower(Organisation.name) == name.lower())
+    ):
         errors.append(FieldError("naam", "bestaat_al", f"Er bestaat al een organisatie '{name}'."))
     if type_ not in catalogue.organisation_types:
         errors.append(
@@ -40,7 +42,9 @@ def add_organisation(
         except identifiers.InvalidIdentifier as exc:
             errors.append(FieldError("gemeentecode", exc.code, exc.reason))
     elif type_ == "gemeente":
-        errors.append(FieldError("gemeentecode", "missing", "Een gemeente heeft een gemeentecode (GM + 4 cijfers)."))
+        errors.append(
+            FieldError("gemeentecode", "missing", "Een gemeente heeft een gemeentecode (GM + 4 cijfers).")
+        )
     if errors:
         raise ValidationFailed(errors)
     org = Organisation(
@@ -55,7 +59,8 @@ def add_organisation(
 def find_organisation(session: Session, name_or_id: str) -> Organisation | None:
     org = session.get(Organisation, name_or_id)
     if org is None:
-        org = session.scalars(select(Organisation).where(func.lower(Organisation.name) == name_or_id.strip().lower())).first()
+        by_name = func.lower(Organisation.name) == name_or_id.strip().lower()
+        org = session.scalars(select(Organisation).where(by_name)).first()
     return org
 
 
@@ -80,7 +85,8 @@ def add_user(
         errors.append(FieldError("organisatie", "organisatie_onbekend", f"Onbekende organisatie '{organisation}'."))
     rol = catalogue.roles.get(role)
     if rol is None:
-        errors.append(FieldError("rol", "rol_onbekend", f"Onbekende rol '{role}'. Kies uit: {', '.join(catalogue.roles)}."))
+        choices = ", ".join(catalogue.roles)
+        errors.append(FieldError("rol", "rol_onbekend", f"Onbekende rol '{role}'. Kies uit: {choices}."))
     elif org is not None and rol.organisatietypen and org.type not in rol.organisatietypen:
         errors.append(
             FieldError("rol", "rol_past_niet",

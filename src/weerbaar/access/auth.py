@@ -58,7 +58,9 @@ def check_password(session: Session, settings: Settings, email: str, password: s
         _hasher.hash("tijdrovend")  # same work as a real check: no user enumeration by timing
         raise LoginFailed(GENERIC_FAILURE)
     if user.locked_until and as_utc(user.locked_until) > now():
-        raise LoginFailed("Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het later opnieuw.")
+        raise LoginFailed(
+            "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het later opnieuw."
+        )
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

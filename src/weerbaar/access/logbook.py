@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from weerbaar.access.models import AccessLogEntry, LogChainHead
 from weerbaar.access.principal import Principal
-from weerbaar.core.clock import as_utc, now
+from weerbaar.core.clock import AMSTERDAM, as_utc, now
 
 GENESIS = "0" * 64
 
@@ -88,7 +88,8 @@ def record(
             session.add(head)
         session.info["log_head"] = head
     entry = AccessLogEntry(
-        at=at or now(),
+        # In UTC: SQLite drops the offset of an aware time, so another zone would not verify.
+        at=as_utc(at).astimezone(UTC) if at else now(),
         user_id=principal.user_id if principal else None,
         user_email=principal.email if principal else None,
         organisation_id=principal.organisation_id if principal else None,
@@ -109,14 +110,40 @@ def record(
 
 
 def verify_chain(session: Session) -> tuple[bool, int | None]:
-    """Recompute the chain; returns (intact, id of the first broken entry)."""
+    """Recompute the chain; returns (intact, id of the first broken entry).
+
+    The chain must also end where the head says it ends: otherwise deleting (or re-hashing)
+    the newest entries would go unnoticed. Then the id is None: the missing entry has none.
+    """
     previous = GENESIS
     for entry in session.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id)).yield_per(1000):
         if entry.previous_hash != previous or entry.hash != _digest(previous, _canonical(entry)):
             return False, entry.id
         previous = entry.hash
+    head = session.get(LogChainHead, 1)
+    if (head.last_hash if head else GENESIS) != previous:
+        return False, None
     return True, None
 
 
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AccessLogEntry)) or 0
+
+
+def filter_clauses(vanaf: date | None, tot: date | None, gebruiker: str | None, organisatie: str | None,
+              actie: str | None, object_id: str | None) -> list[Any]:
+    """Filters for reading the log (shared by the API and the logboek page)."""
+    clauses: list[Any] = []
+    if vanaf:
+        clauses.append(AccessLogEntry.at >= datetime.combine(vanaf, time.min, AMSTERDAM))
+    if tot:
+        clauses.append(AccessLogEntry.at < datetime.combine(tot + timedelta(days=1), time.min, AMSTERDAM))
+    if gebruiker:
+        clauses.append(AccessLogEntry.user_id == gebruiker)
+    if organisatie:
+        clauses.append(AccessLogEntry.organisation_id == organisatie)
+    if actie:
+        clauses.append(AccessLogEntry.action == actie)
+    if object_id:
+        clauses.append(AccessLogEntry.object_id == object_id)
+    return clauses

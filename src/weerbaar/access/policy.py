@@ -6,7 +6,7 @@ which keeps list endpoints fast and makes the rule auditable in one place.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_
 
 from weerbaar.access import rights
 from weerbaar.access.principal import Principal
@@ -35,7 +35,19 @@ def signal_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[
 
 
 def reporter_visible(principal: Principal) -> ColumnElement[bool]:
-    """Whether the reporter's identity may be shown, per row (selected as a column)."""
-    if principal.can(rights.REPORTER_SEE):
-        return true()
+    """Whether the reporter's identity may be shown, per row (selected as a column).
+
+    The shield is lifted only for the intake team of the signal's own municipality: a
+    coordinator elsewhere who received the signal through a share sees "afgeschermd" too.
+    """
+    if principal.can(rights.REPORTER_SEE) and principal.municipality_code:
+        return or_(Signal.reporter_shielded.is_(False), Signal.municipality_code == principal.municipality_code)
     return Signal.reporter_shielded.is_(False)
+
+
+def reporter_shown(principal: Principal, signal: Signal) -> bool:
+    """The same rule as `reporter_visible`, for a signal already in hand."""
+    if not signal.reporter_shielded:
+        return True
+    return (principal.can(rights.REPORTER_SEE) and principal.municipality_code is not None
+            and signal.municipality_code == principal.municipality_code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from weerbaar.access import logbook, rights
 from weerbaar.access.models import AccessLogEntry
 from weerbaar.api.deps import PrincipalDep, SessionDep
-from weerbaar.core.clock import AMSTERDAM, as_utc
+from weerbaar.core.clock import as_utc
 from weerbaar.core.errors import Forbidden
 
 router = APIRouter(prefix="/logboek", tags=["Logboek"])
@@ -34,24 +34,6 @@ def entry_json(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
-def log_query(vanaf: date | None, tot: date | None, gebruiker: str | None, organisatie: str | None,
-              actie: str | None, object_id: str | None) -> list[Any]:
-    clauses: list[Any] = []
-    if vanaf:
-        clauses.append(AccessLogEntry.at >= datetime.combine(vanaf, time.min, AMSTERDAM))
-    if tot:
-        clauses.append(AccessLogEntry.at < datetime.combine(tot + timedelta(days=1), time.min, AMSTERDAM))
-    if gebruiker:
-        clauses.append(AccessLogEntry.user_id == gebruiker)
-    if organisatie:
-        clauses.append(AccessLogEntry.organisation_id == organisatie)
-    if actie:
-        clauses.append(AccessLogEntry.action == actie)
-    if object_id:
-        clauses.append(AccessLogEntry.object_id == object_id)
-    return clauses
-
-
 @router.get("", summary="Logboek van alle toegang tot gegevens (alleen voor de privacyfunctionaris)")
 def read_log(
     session: SessionDep,
@@ -67,7 +49,7 @@ def read_log(
 ) -> dict[str, Any]:
     if not principal.can(rights.LOG_READ):
         raise Forbidden("Alleen de privacyfunctionaris mag het logboek lezen.")
-    clauses = log_query(vanaf, tot, gebruiker, organisatie, actie, objectId)
+    clauses = logbook.filter_clauses(vanaf, tot, gebruiker, organisatie, actie, objectId)
     total = session.scalar(select(func.count()).select_from(AccessLogEntry).where(*clauses)) or 0
     rows = session.scalars(
         select(AccessLogEntry).where(*clauses).order_by(AccessLogEntry.id.desc())

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from weerbaar.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.intake.schemas import DUTCH_REASONS

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import catalogus, logboek, signalen
+from weerbaar.api import catalogus, deps, logboek, signalen
 
 PREFIX = "/api/v1"
 BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn)
 
 
 def router() -> APIRouter:
-    r = APIRouter(prefix=PREFIX)
+    r = APIRouter(prefix=PREFIX, dependencies=[Depends(deps.clean_query)])
     r.include_router(signalen.router)
     r.include_router(catalogus.router)
     r.include_router(logboek.router)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.access import rights
+from weerbaar.access.policy import reporter_shown
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.core.names import tokens
 from weerbaar.intake import queries, serialize, service
 from weerbaar.intake.schemas import SignaalIn, _In, parse_signal, validate_model
 
@@ -23,6 +27,7 @@ router = APIRouter(prefix="/signalen", tags=["Signalen"])
 # Keys that would put personal data in a URL: refused, pointing to POST …/_zoek.
 PERSONAL_QUERY_KEYS = {"bsn", "naam", "voornamen", "geslachtsnaam", "geboortedatum", "kvkNummer",
                        "kenteken", "adresId", "postcode", "huisnummer", "tekst", "q"}
+MAX_PURPOSE = 300  # access_log.purpose
 LIST_KEYS = {"fenomeen", "status", "vanaf", "tot", "buurt", "wijk", "organisatie", "kanaal",
              "pagina", "paginaGrootte", "doel"}
 
@@ -35,18 +40,57 @@ def _body_schema(model: type[Any]) -> dict[str, Any]:
 async def _json(request: Request) -> Any:
     raw = await request.body()
     try:
-        return json.loads(raw or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(raw or b"null")
+    # ValueError: also integers beyond Python's digit limit; RecursionError: absurd nesting.
+    except (ValueError, RecursionError):
         raise ValidationFailed([FieldError("(body)", "json_invalid", "Het verzoek bevat geen geldige JSON.")]) from None
+    bad = _unstorable_text(data)
+    if bad:
+        raise ValidationFailed([FieldError(name or "(body)", "teken_ongeldig",
+                                           "Bevat een ongeldig teken (NUL of een losse UTF-16-surrogaat).")
+                                for name in bad])
+    return data
 
 
-def _page_json(page: queries.Page, rt: RuntimeDep, base: str) -> dict[str, Any]:
+# NUL characters and lone surrogates (which JSON escapes like \\ud800 let through): no database
+# stores them and no response can encode them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(data: Any) -> list[str]:
+    """API paths of the strings (keys too) holding unstorable characters. Iterative: the
+    JSON reader allows nesting deeper than Python's recursion limit leaves us."""
+    out: list[str] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                out.append(path)
+        elif isinstance(value, list):
+            stack += [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if _UNSTORABLE.search(key):
+                    out.append(f"{path}.(sleutel)" if path else "(sleutel)")
+                else:
+                    stack.append((f"{path}.{key}" if path else key, v))
+    return sorted(out)
+
+
+def _page_json(page: queries.Page, rt: RuntimeDep, base: str, keep: dict[str, str] | None = None) -> dict[str, Any]:
+    """A page with HAL links; `keep` are the query parameters (filters) the links must carry."""
     pages = max(1, -(-page.total // page.size))
-    links: dict[str, Any] = {"self": {"href": f"{base}?pagina={page.page}"}}
+    kept = {k: v for k, v in (keep or {}).items() if k != "pagina"}
+
+    def href(n: int) -> str:
+        return f"{base}?{urlencode({**kept, 'pagina': n})}"
+
+    links: dict[str, Any] = {"self": {"href": href(page.page)}}
     if page.page < pages:
-        links["next"] = {"href": f"{base}?pagina={page.page + 1}"}
+        links["next"] = {"href": href(page.page + 1)}
     if page.page > 1:
-        links["prev"] = {"href": f"{base}?pagina={page.page - 1}"}
+        links["prev"] = {"href": href(page.page - 1)}
     return {
         "items": [serialize.summary(r, rt.catalogue) for r in page.items],
         "totaal": page.total,
@@ -57,14 +101,21 @@ def _page_json(page: queries.Page, rt: RuntimeDep, base: str) -> dict[str, Any]:
     }
 
 
-def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filters, int, int]:
-    errors: list[FieldError] = []
+def _check_keys(params: dict[str, str], allowed: set[str], errors: list[FieldError]) -> None:
+    """Refuse personal data and unknown parameters in a URL, and an over-long purpose."""
     for key in params:
         if key in PERSONAL_QUERY_KEYS:
             errors.append(FieldError(key, "persoonsgegevens_in_url",
                                      "Persoonsgegevens horen niet in een URL; zoek met POST /api/v1/signalen/_zoek."))
-        elif key not in LIST_KEYS:
+        elif key not in allowed:
             errors.append(FieldError(key, "onbekende_parameter", "Onbekende queryparameter."))
+    if len(params.get("doel") or "") > MAX_PURPOSE:
+        errors.append(FieldError("doel", "string_too_long", f"Te lang: maximaal {MAX_PURPOSE} tekens."))
+
+
+def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filters, int, int]:
+    errors: list[FieldError] = []
+    _check_keys(params, LIST_KEYS, errors)
 
     def as_date(key: str) -> date | None:
         value = params.get(key)
@@ -80,7 +131,8 @@ def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filt
         value = params.get(key)
         if value is None:
             return default
-        if not value.isdigit() or not low <= int(value) <= high:
+        # isascii: "²" and other Unicode digits pass isdigit() but not int().
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             errors.append(FieldError(key, "int_parsing", f"Moet een geheel getal van {low} tot en met {high} zijn."))
             return default
         return int(value)
@@ -93,6 +145,8 @@ def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filt
         buurt=params.get("buurt"), wijk=params.get("wijk"), organisatie=params.get("organisatie"),
         kanaal=params.get("kanaal"),
     )
+    if filters.vanaf and filters.tot and filters.vanaf > filters.tot:
+        errors.append(FieldError("tot", "periode_ongeldig", "De datum 'tot' ligt voor de datum 'vanaf'."))
     page = as_int("pagina", 1, 1, 100000)
     size = as_int("paginaGrootte", 20, 1, 100)
     if errors:
@@ -107,18 +161,18 @@ async def create(request: Request, rt: RuntimeDep, session: SessionDep, principa
     data = parse_signal(await _json(request), rt.catalogue)
     signal = service.register_signal(session, principal, data, rt.catalogue, service.Provenance("api"))
     session.refresh(signal)
-    shown = principal.can(rights.REPORTER_SEE) or not signal.reporter_shielded
-    row = queries.SignalRow(signal, service.STATUS_NEW, shown)
+    row = queries.SignalRow(signal, service.STATUS_NEW, reporter_shown(principal, signal))
     body = serialize.detail(row, rt.catalogue)
     return JSONResponse(body, status_code=201, headers={"Location": f"/api/v1/signalen/{signal.id}"})
 
 
 @router.get("", summary="Lijst van signalen die u mag zien, met filters (geen persoonsgegevens in de URL)")
 def list_(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-    filters, page, size = _parse_filters(dict(request.query_params), rt)
+    params = dict(request.query_params)
+    filters, page, size = _parse_filters(params, rt)
     result = queries.list_signals(session, principal, rt.catalogue, filters, page, size,
-                                  purpose=request.query_params.get("doel"))
-    return _page_json(result, rt, "/api/v1/signalen")
+                                  purpose=params.get("doel"))
+    return _page_json(result, rt, "/api/v1/signalen", keep=params)
 
 
 class ZoekIn(_In):
@@ -142,8 +196,13 @@ class ZoekIn(_In):
     paginaGrootte: int = Field(20, ge=1, le=100)
 
 
-def _criteria(z: ZoekIn) -> queries.Criteria:
+def _criteria(z: ZoekIn, rt: RuntimeDep) -> queries.Criteria:
     errors: list[FieldError] = []
+    if z.fenomeen and z.fenomeen not in rt.catalogue.phenomena:
+        errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{z.fenomeen}'."))
+    if z.naam and not tokens(z.naam):
+        # Otherwise "..." would search on nothing and return every signal.
+        errors.append(FieldError("naam", "naam_ongeldig", "Een naam bevat minstens één letter of cijfer."))
 
     def check(name: str, fn, value):  # type: ignore[no-untyped-def]
         if not value:
@@ -163,8 +222,9 @@ def _criteria(z: ZoekIn) -> queries.Criteria:
         huisletter=z.huisletter, toevoeging=z.toevoeging, tekst=z.tekst,
         filters=queries.Filters(fenomeen=z.fenomeen),
     )
-    if z.huisnummer is not None and not z.postcode:
-        errors.append(FieldError("postcode", "postcode_ontbreekt", "Zoek op huisnummer alleen samen met een postcode."))
+    if (z.huisnummer is not None or z.huisletter or z.toevoeging) and not z.postcode:
+        errors.append(FieldError("postcode", "postcode_ontbreekt",
+                                 "Zoek op huisnummer, huisletter of toevoeging alleen samen met een postcode."))
     if not errors and c.is_empty():
         errors.append(FieldError("(body)", "geen_zoekcriteria",
                                  "Geef minstens één zoekcriterium: naam, geboortedatum, bsn, kvkNummer, "
@@ -178,9 +238,7 @@ def _criteria(z: ZoekIn) -> queries.Criteria:
              openapi_extra=_body_schema(ZoekIn))
 async def search(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     z: ZoekIn = validate_model(ZoekIn, await _json(request))
-    if z.fenomeen and z.fenomeen not in rt.catalogue.phenomena:
-        raise ValidationFailed([FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{z.fenomeen}'.")])
-    result = queries.search_signals(session, principal, rt.catalogue, _criteria(z), z.pagina, z.paginaGrootte,
+    result = queries.search_signals(session, principal, rt.catalogue, _criteria(z, rt), z.pagina, z.paginaGrootte,
                                     purpose=z.doel)
     out = _page_json(result, rt, "/api/v1/signalen/_zoek")
     out["_links"] = {}
@@ -196,8 +254,12 @@ def _valid_id(signal_id: str) -> str:
 
 @router.get("/{id}", summary="Eén signaal, met betrokkenen en statusgeschiedenis")
 def read(id: str, request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-    row = queries.get_signal(session, principal, rt.catalogue, _valid_id(id),
-                             purpose=request.query_params.get("doel"))
+    params = dict(request.query_params)
+    errors: list[FieldError] = []
+    _check_keys(params, {"doel"}, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    row = queries.get_signal(session, principal, rt.catalogue, _valid_id(id), purpose=params.get("doel"))
     shares = queries.shares_of(session, row.signal.id) if _may_see_shares(principal, row) else None
     return serialize.detail(row, rt.catalogue, shares)
 
@@ -208,7 +270,8 @@ def _may_see_shares(principal: Any, row: queries.SignalRow) -> bool:
 
 class DelingIn(_In):
     organisatie: str = Field(description="id van de organisatie waarmee wordt gedeeld")
-    reden: str = Field(min_length=1, max_length=2000, description="Grondslag en doel van het delen")
+    # No min_length: a blank reason is reported by the service together with an unknown organisation.
+    reden: str = Field(max_length=2000, description="Grondslag en doel van het delen")
 
 
 @router.post("/{id}/delingen", status_code=201, summary="Deel een signaal met een andere organisatie",

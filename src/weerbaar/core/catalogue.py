@@ -147,6 +147,13 @@ def _dutch(err: dict) -> str:  # type: ignore[type-arg]
         "int_parsing": "moet een geheel getal zijn",
         "string_type": "moet tekst zijn",
         "list_type": "moet een lijst zijn",
+        "int_type": "moet een geheel getal zijn",
+        "model_type": "moet een object (sleutel: waarde) zijn",
+        "model_attributes_type": "moet een object (sleutel: waarde) zijn",
+        "dict_type": "moet een object (sleutel: waarde) zijn",
+        "greater_than_equal": f"moet minstens {ctx.get('ge', '')} zijn",
+        "string_too_long": f"mag hoogstens {ctx.get('max_length', '')} tekens hebben",
+        "too_long": f"mag hoogstens {ctx.get('max_length', '')} elementen hebben",
     }.get(kind, err["msg"])
 
 
@@ -159,47 +166,57 @@ def load_catalogue(folder: Path) -> Catalogue:
             if p.code != path.stem:
                 problems.append(f"fenomenen/{path.name}: code '{p.code}' wijkt af van de bestandsnaam")
             phenomena.append(p)
-    org_types = _parse(OrganisationTypes, _read(folder / "organisatietypen.yaml", problems), "organisatietypen.yaml", problems)
-    conf = _parse(Confidentiality, _read(folder / "vertrouwelijkheid.yaml", problems), "vertrouwelijkheid.yaml", problems)
-    grading = _parse(SourceGrading, _read(folder / "brongradering.yaml", problems), "brongradering.yaml", problems)
-    roles = _parse(Roles, _read(folder / "rollen.yaml", problems), "rollen.yaml", problems)
+    def part(model: type[BaseModel], name: str):  # type: ignore[no-untyped-def]
+        return _parse(model, _read(folder / name, problems), name, problems)
+
+    org_types = part(OrganisationTypes, "organisatietypen.yaml")
+    conf = part(Confidentiality, "vertrouwelijkheid.yaml")
+    grading = part(SourceGrading, "brongradering.yaml")
+    roles = part(Roles, "rollen.yaml")
     if not phenomena:
         problems.append("fenomenen/: geen fenomenen gevonden")
+    # Cross-check whatever did parse, so that one broken file does not hide the other problems.
+    problems.extend(_cross_check(phenomena, org_types, conf, grading, roles))
     if problems:
         raise CatalogueError(problems)
-    catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
-    problems.extend(_cross_check(catalogue))
-    if problems:
-        raise CatalogueError(problems)
-    return catalogue
+    return Catalogue(phenomena, org_types, conf, grading, roles)
 
 
-def _cross_check(cat: Catalogue) -> list[str]:
+def _cross_check(
+    phenomena: list[Phenomenon],
+    org_types: OrganisationTypes | None,
+    conf: Confidentiality | None,
+    grading: SourceGrading | None,
+    roles: Roles | None,
+) -> list[str]:
+    """Checks across files; a part that did not parse (None) skips the checks that need it."""
     from weerbaar.access.rights import RIGHTS  # rights are code; roles refer to them by name
 
     problems: list[str] = []
+    known_types = {t.code for t in org_types.organisatietypen} if org_types else None
     seen: dict[str, str] = {}
-    for p in cat.phenomena.values():
+    for p in phenomena:
         for t in p.partnertypen:
-            if t not in cat.organisation_types:
+            if known_types is not None and t not in known_types:
                 problems.append(f"fenomenen/{p.code}.yaml: onbekend partnertype '{t}'")
         for ind in p.signaalkaart:
             if ind.code in seen:
-                problems.append(f"indicatorcode {ind.code} komt voor in {seen[ind.code]} en {p.code}")
+                where = f"twee keer in {p.code}" if seen[ind.code] == p.code else f"in {seen[ind.code]} en {p.code}"
+                problems.append(f"indicatorcode {ind.code} komt voor {where}")
             seen[ind.code] = p.code
-    for r in cat.roles.values():
+    for r in roles.rollen if roles else []:
         for right in r.rechten:
             if right not in RIGHTS:
                 problems.append(f"rollen.yaml: rol '{r.code}' noemt onbekend recht '{right}'")
         for t in r.organisatietypen:
-            if t not in cat.organisation_types:
+            if known_types is not None and t not in known_types:
                 problems.append(f"rollen.yaml: rol '{r.code}' noemt onbekend organisatietype '{t}'")
     expected = ["openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk", "vertrouwelijk",
                 "confidentieel", "geheim", "zeer_geheim"]
-    if cat.confidentiality_levels != expected:
+    if conf is not None and [level.code for level in conf.niveaus] != expected:
         problems.append("vertrouwelijkheid.yaml: de niveaus moeten de ZGW-ladder volgen: " + ", ".join(expected))
-    if not re.fullmatch("ABCDEF", "".join(cat.reliability)):
+    if grading is not None and not re.fullmatch("ABCDEF", "".join(level.code for level in grading.betrouwbaarheid)):
         problems.append("brongradering.yaml: betrouwbaarheid moet A t/m F zijn")
-    if "".join(cat.credibility) != "123456":
+    if grading is not None and "".join(level.code for level in grading.informatie) != "123456":
         problems.append("brongradering.yaml: informatie moet 1 t/m 6 zijn")
     return problems

@@ -22,13 +22,31 @@ _PARTICLE_WORDS = {word for p in PARTICLES for word in p.split()}
 def fold(text: str) -> str:
     """Lowercase, strip accents, collapse whitespace: a comparable form of any text."""
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Lowercase before replacing, so that Ø, Ł and Æ are folded too.
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     plain = plain.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("æ", "ae")
-    return re.sub(r"\s+", " ", plain.lower()).strip()
+    return re.sub(r"\s+", " ", plain).strip()
 
 
 def tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
+
+
+# "v/d", "v.d." and "v. d." are written for "van de(r/n)"; tokens() would split them into
+# the letters v and d, which then pass for initials.
+_ABBREVIATED_PARTICLE = re.compile(r"\bv\s*[./]\s*d\b\.?")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a name query that must each match: particles dropped (unless the query
+    is nothing but particles), abbreviated particles recognised."""
+    words = tokens(_ABBREVIATED_PARTICLE.sub(" vd ", fold(query)))
+    return [w for w in words if w not in _PARTICLE_WORDS] or words
+
+
+def joined_surname(tussenvoegsel: str | None, geslachtsnaam: str | None) -> str:
+    """The surname with its particles written as one word: "van der Berg" -> "vanderberg"."""
+    return "".join(tokens(f"{tussenvoegsel or ''} {geslachtsnaam or ''}"))
 
 
 def surname_core(tussenvoegsel: str | None, geslachtsnaam: str) -> str:
@@ -54,10 +72,13 @@ def split_full_name(full: str) -> tuple[str, str, str]:
     words = text.split(" ")
     if len(words) == 1:
         return "", "", words[0]
-    # Surname = last word; particles are the lowercase particle words right before it.
+    # Surname = last word; particles are the particle words right before it. A name that
+    # starts with particles ("Van der Wal") has no first names.
     surname = [words.pop()]
     particle = []
-    while len(words) > 1 and words[-1].lower() in _PARTICLE_WORDS:
+    while words and words[-1].lower() in _PARTICLE_WORDS and (
+        len(words) > 1 or all(w.lower() in _PARTICLE_WORDS for w in words)
+    ):
         particle.insert(0, words.pop())
     return " ".join(words), " ".join(particle), " ".join(surname)
 
@@ -70,12 +91,12 @@ def name_matches(query: str, voornamen: str | None, tussenvoegsel: str | None, g
     """Does a free-text name query match a stored name? Every non-particle query word must
     occur; a single letter matches an initial of a first name."""
     stored_words = tokens(display_name(voornamen, tussenvoegsel, geslachtsnaam))
-    joined_surname = surname_core(tussenvoegsel, geslachtsnaam or "")
-    query_words = [w for w in tokens(query) if w not in _PARTICLE_WORDS] or tokens(query)
-    for word in query_words:
-        if word in stored_words or word == joined_surname:
+    surnames = {surname_core(tussenvoegsel, geslachtsnaam or ""), joined_surname(tussenvoegsel, geslachtsnaam)}
+    words = query_words(query)
+    for word in words:
+        if word in stored_words or word in surnames:
             continue
         if len(word) == 1 and any(s.startswith(word) for s in tokens(voornamen or "")):
             continue
         return False
-    return bool(query_words)
+    return bool(words)

@@ -36,3 +36,20 @@ class QuarantinedRow(Base):
     column: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ImportedAttributes(Base):
+    """Columns of an imported row that the standard layout does not know, kept as they came.
+
+    The spec says unknown columns are kept, not dropped; one row per imported record that
+    had any, pointing at the object the record became (e.g. a signal).
+    """
+
+    __tablename__ = "import_attributes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))  # e.g. "signaal"
+    object_id: Mapped[str] = mapped_column(String(36), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -15,10 +15,8 @@ from weerbaar.access.policy import reporter_visible, signal_visible
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import NotFound
-from weerbaar.core.names import PARTICLES, fold, tokens
+from weerbaar.core.names import fold, query_words
 from weerbaar.intake.models import Signal, SignalParty, SignalShare, SignalStatus
-
-_PARTICLE_WORDS = {w for p in PARTICLES for w in p.split()}
 
 
 def current_status() -> Any:
@@ -109,8 +107,7 @@ class Criteria:
         out = self.filters.clauses()
         person: list[ColumnElement[bool]] = []
         if self.naam:
-            words = [w for w in tokens(self.naam) if w not in _PARTICLE_WORDS] or tokens(self.naam)
-            for w in words:
+            for w in query_words(self.naam):
                 if len(w) == 1:  # an initial
                     person.append(SignalParty.name_key.like(f"% {w}%"))
                 else:
@@ -131,7 +128,7 @@ class Criteria:
             out.append(
                 exists().where(
                     SignalParty.signal_id == Signal.id,
-                    func.lower(SignalParty.company_name).like(f"%{self.bedrijfsnaam.lower()}%"),
+                    func.lower(SignalParty.company_name).like(_contains(self.bedrijfsnaam.lower()), escape="\\"),
                 )
             )
         if self.kenteken:
@@ -148,7 +145,7 @@ class Criteria:
                 out.append(Signal.addition == self.toevoeging.upper())
         if self.tekst:
             for word in fold(self.tekst).split():
-                out.append(Signal.search_text.like(f"%{word}%"))
+                out.append(Signal.search_text.like(_contains(word), escape="\\"))
         return out
 
     def as_log(self) -> dict[str, Any]:
@@ -161,6 +158,12 @@ class Criteria:
             logged[key] = f"hash:{logbook.pseudonymise(str(value))}" if sensitive else str(value)
         logged.update(self.filters.as_log())
         return logged
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for "contains text", with LIKE's wildcards in the text taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _rows(session: Session, query: Select[Any]) -> list[SignalRow]:

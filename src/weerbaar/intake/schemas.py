@@ -48,6 +48,15 @@ def _blank_to_none(value: Any) -> Any:
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, v: Any) -> Any:
+        """PostgreSQL cannot store NUL characters; refuse them here rather than fail on insert."""
+        texts = v if isinstance(v, list) else [v]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise PydanticCustomError("teken_ongeldig", "Bevat een ongeldig teken (NUL).")
+        return v
+
 
 class LocatieIn(_In):
     adresId: str | None = Field(None, description="BAG-nummeraanduiding-id (16 cijfers)")
@@ -152,7 +161,9 @@ class BetrokkeneIn(_In):
                 {"soort": self.soort, "velden": ", ".join(foreign)},
             )
         if self.soort == "persoon" and not (self.geslachtsnaam or self.bsn):
-            raise PydanticCustomError("persoon_onvolledig", "Geef van een persoon minstens de geslachtsnaam of het BSN.")
+            raise PydanticCustomError(
+                "persoon_onvolledig", "Geef van een persoon minstens de geslachtsnaam of het BSN."
+            )
         if self.soort == "bedrijf" and not (self.naam or self.kvkNummer):
             raise PydanticCustomError("bedrijf_onvolledig", "Geef van een bedrijf de naam of het KvK-nummer.")
         if self.soort == "voertuig" and not self.kenteken:
@@ -184,7 +195,9 @@ class SignaalIn(_In):
     """A signal of ondermijning as registered by a professional."""
 
     fenomeen: str | None = Field(None, description="Fenomeencode uit de catalogus; leeg = nog niet bepaald")
-    indicatoren: list[str] = Field(default_factory=list, max_length=40, description="Indicatorcodes van de signaalkaart")
+    indicatoren: list[str] = Field(
+        default_factory=list, max_length=40, description="Indicatorcodes van de signaalkaart"
+    )
     omschrijving: Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION)]
     waargenomenOp: date = Field(description="Datum van waarneming (JJJJ-MM-DD), niet in de toekomst")
     locatie: LocatieIn | None = None

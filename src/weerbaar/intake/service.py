@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,10 +14,10 @@ from weerbaar.access import logbook, rights
 from weerbaar.access.policy import signal_visible
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
-from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.core.clock import now
+from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.core.models import Address, Organisation, Setting, new_id
-from weerbaar.core.names import display_name, fold, surname_core, tokens
+from weerbaar.core.names import display_name, fold, joined_surname, surname_core, tokens
 from weerbaar.intake.models import Signal, SignalIndicator, SignalParty, SignalShare, SignalStatus
 from weerbaar.intake.schemas import BetrokkeneIn, SignaalIn
 
@@ -50,10 +51,18 @@ def find_address(session: Session, loc) -> Address | None:  # type: ignore[no-un
     return None
 
 
+NAME_KEY_LENGTH = 500  # signal_parties.name_key
+
+
 def name_key(voornamen: str | None, tussenvoegsel: str | None, geslachtsnaam: str | None) -> str:
     words = tokens(display_name(voornamen, tussenvoegsel, geslachtsnaam))
     core = surname_core(tussenvoegsel, geslachtsnaam or "")
-    return " " + " ".join([*words, core]) + " "
+    # Also the surname written as one word, so "Vanderberg" finds "van der Berg".
+    unique = dict.fromkeys([*words, core, joined_surname(tussenvoegsel, geslachtsnaam)])
+    key = " " + " ".join(unique) + " "
+    # The column holds 500 characters; names at their maximum lengths would not fit. Cut
+    # at a word boundary so that every word kept still matches as a whole word.
+    return key if len(key) <= NAME_KEY_LENGTH else key[: key.rfind(" ", 0, NAME_KEY_LENGTH) + 1]
 
 
 def _party(position: int, b: BetrokkeneIn) -> SignalParty:
@@ -102,8 +111,14 @@ def register_signal(
     data: SignaalIn,
     catalogue: Catalogue,
     provenance: Provenance,
+    at: datetime | None = None,
 ) -> Signal:
-    """Store a validated signal with its parties, indicators and first status, and log it."""
+    """Store a validated signal with its parties, indicators and first status, and log it.
+
+    `at` backdates the registration (the demo spreads its signals over past months); the
+    logbook entry keeps the real time, as the log records when the data entered the system.
+    """
+    moment = at or now()
     if not principal.can(rights.SIGNAL_REGISTER):
         raise Forbidden("Uw rol mag geen signalen registreren.")
     if provenance.channel not in CHANNELS:
@@ -119,7 +134,7 @@ def register_signal(
     address = find_address(session, loc)
     signal = Signal(
         id=new_id(),
-        registered_at=now(),
+        registered_at=moment,
         phenomenon=data.fenomeen,
         description=data.omschrijving,
         observed_on=data.waargenomenOp,
@@ -151,7 +166,9 @@ def register_signal(
     signal.parties = [_party(i, b) for i, b in enumerate(data.betrokkenen)]
     signal.indicators = [SignalIndicator(code=c) for c in data.indicatoren]
     session.add(signal)
-    signal.history.append(_status_row(signal, STATUS_NEW, principal, f"Geregistreerd via {provenance.channel}"))
+    signal.history.append(
+        _status_row(signal, STATUS_NEW, principal, f"Geregistreerd via {provenance.channel}", moment)
+    )
     logbook.record(
         session,
         principal,
@@ -165,11 +182,13 @@ def register_signal(
     return signal
 
 
-def _status_row(signal: Signal, status: str, principal: Principal | None, note: str | None) -> SignalStatus:
+def _status_row(
+    signal: Signal, status: str, principal: Principal | None, note: str | None, at: datetime | None = None
+) -> SignalStatus:
     return SignalStatus(
         signal_id=signal.id,
         status=status,
-        at=now(),
+        at=at or now(),
         by_user_id=principal.user_id if principal else None,
         by_user_name=principal.name if principal else None,
         note=note,

@@ -146,6 +146,20 @@ def upgrade() -> None:
     sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
     )
+    op.create_table('import_attributes',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('run_id', sa.String(length=36), nullable=False),
+    sa.Column('object_type', sa.String(length=40), nullable=False),
+    sa.Column('object_id', sa.String(length=36), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.Column('attributes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['import_runs.id'], name=op.f('fk_import_attributes_run_id_import_runs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_attributes'))
+    )
+    with op.batch_alter_table('import_attributes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_attributes_object_id'), ['object_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_attributes_run_id'), ['run_id'], unique=False)
+
     op.create_table('quarantine',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('run_id', sa.String(length=36), nullable=False),
@@ -364,6 +378,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_quarantine_run_id'))
 
     op.drop_table('quarantine')
+    with op.batch_alter_table('import_attributes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_attributes_run_id'))
+        batch_op.drop_index(batch_op.f('ix_import_attributes_object_id'))
+
+    op.drop_table('import_attributes')
     op.drop_table('settings')
     op.drop_table('organisations')
     with op.batch_alter_table('import_runs', schema=None) as batch_op:

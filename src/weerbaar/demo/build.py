@@ -1,0 +1,101 @@
+"""Build the demo municipality Lindeveen (GM9990) into an empty database, from a seed.
+
+Everything is fictional and deterministic: the same seed on the same day gives the same
+municipality. Signals are dated relative to today, so the demo always looks current.
+The whole build is one transaction: a failed build leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from weerbaar.core import clock
+from weerbaar.core.models import Area, Setting
+from weerbaar.core.runtime import Runtime
+from weerbaar.demo.cast import DEMO_PASSWORD, ORGANISATIONS, USERS, build_cast
+from weerbaar.demo.geography import BUURTEN, GEMEENTE_CODE, GEMEENTE_NAME, WIJKEN, Grid
+from weerbaar.demo.people import make_companies, make_people, make_plates
+from weerbaar.demo.register import build_addresses
+from weerbaar.demo.signals import Parties, plan_signals, register_all
+
+# Called as progress(step, done, total) while building; steps are Dutch labels.
+ProgressFn = Callable[[str, int, int], None]
+
+STEP_MAP = "Kaart en adressen"
+STEP_CAST = "Organisaties en gebruikers"
+STEP_SIGNALS = "Signalen"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    organisation: str
+    role: str
+    password: str
+
+
+@dataclass
+class DemoSummary:
+    seed: int
+    areas: int = 0
+    addresses: int = 0
+    organisations: int = 0
+    users: list[DemoUser] = field(default_factory=list)
+    signals: int = 0
+    shares: int = 0
+    persons: int = 0
+    bsns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def build_demo(runtime: Runtime, seed: int = 2026, progress: ProgressFn | None = None) -> DemoSummary:
+    def report(step: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(step, done, total)
+
+    started = perf_counter()
+    summary = DemoSummary(seed)
+    today = clock.today()
+    # One random stream per part, so that changing one part leaves the others as they were.
+    rng_map = random.Random(f"{seed}-kaart")
+    rng_people = random.Random(f"{seed}-mensen")
+    rng_signals = random.Random(f"{seed}-signalen")
+
+    with runtime.db.transaction() as session:
+        report(STEP_MAP, 0, 2)
+        grid = Grid(rng_map)
+        session.add(Setting(key="gemeentecode", value=GEMEENTE_CODE))
+        areas = [Area(code=GEMEENTE_CODE, kind="gemeente", name=GEMEENTE_NAME, geometry=grid.gemeente_polygon())]
+        areas += [Area(code=w.code, kind="wijk", name=w.name, parent_code=GEMEENTE_CODE,
+                       geometry=grid.wijk_polygon(w)) for w in WIJKEN]
+        areas += [Area(code=b.code, kind="buurt", name=b.name, parent_code=b.wijk,
+                       geometry=grid.polygon(b.cells)) for b in BUURTEN]
+        session.add_all(areas)
+        addresses = build_addresses(rng_map, grid)
+        session.add_all(addresses)
+        session.flush()
+        summary.areas, summary.addresses = len(areas), len(addresses)
+        report(STEP_MAP, 2, 2)
+
+        report(STEP_CAST, 0, len(USERS))
+        cast = build_cast(session, runtime.catalogue, GEMEENTE_CODE,
+                          progress=lambda done, total: report(STEP_CAST, done, total))
+        summary.organisations = len(cast.orgs)
+        org_names = {o.key: o.name for o in ORGANISATIONS}
+        summary.users = [DemoUser(u.email, u.name, org_names[u.org], u.role, DEMO_PASSWORD) for u in USERS]
+
+        parties = Parties(rng_people, make_people(rng_people, 180, today), make_companies(rng_people),
+                           make_plates(rng_people, 60))
+        plans = plan_signals(rng_signals, addresses, grid, today)
+        stats = register_all(
+            session, runtime.catalogue, rng_signals, plans, cast.users, cast.orgs, parties,
+            progress=lambda done, total: report(STEP_SIGNALS, done, total),
+        )
+        summary.signals, summary.shares = stats.signals, stats.shares
+        summary.persons, summary.bsns = stats.persons, stats.bsns
+    summary.seconds = perf_counter() - started
+    return summary

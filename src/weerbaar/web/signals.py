@@ -1,0 +1,174 @@
+"""Signal pages: the registration form with its htmx helpers, and the detail page with sharing."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from weerbaar.access import rights
+from weerbaar.core import clock
+from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from weerbaar.intake import queries, serialize, service
+from weerbaar.intake.schemas import LocatieIn, parse_signal, validate_model
+from weerbaar.web import lookups
+from weerbaar.web.deps import READ_RIGHTS, FormDep, Page, PageDep
+from weerbaar.web.signal_form import (
+    LOCATION_FIELDS,
+    MAX_PARTY_ROWS,
+    PARTY_KINDS,
+    SAVE,
+    SignalForm,
+    by_field,
+    label,
+    shown_errors,
+)
+
+router = APIRouter()
+
+NO_REGISTER = "Uw rol mag geen signalen registreren."
+NO_READ = "Uw rol mag geen signalen inzien."
+
+
+def _form_page(page: Page, form: SignalForm, errors: list[FieldError] | None = None,
+               rows: list[int] | None = None, status: int = 200) -> Response:
+    shown = shown_errors(errors or [], rows or [])
+    cat = page.rt.catalogue
+    phenomenon = cat.phenomena.get(form.get("fenomeen"))
+    # Only levels the user may read: otherwise they could not open what they just registered.
+    levels = cat.confidentiality_levels[: page.principal.max_confidentiality_rank + 1]
+    options = {
+        "phenomena": [(p.code, p.naam) for p in cat.phenomena.values()],
+        "reliability": [(c, f"{c} – {lvl.naam}") for c, lvl in cat.reliability.items()],
+        "credibility": [(c, f"{c} – {lvl.naam}") for c, lvl in cat.credibility.items()],
+        "levels": [(c, cat.confidentiality[c].naam) for c in levels],
+    }
+    return page.render(
+        "signal_form.html", status, title="Nieuw signaal", form=form, errors=shown,
+        field_errors=by_field(shown), phenomenon=phenomenon, kinds=PARTY_KINDS, options=options,
+        max_rows=MAX_PARTY_ROWS,
+        address_check=_address_check(page, form.values) if form.action != SAVE or shown else None,
+    )
+
+
+@router.get("/signalen/nieuw")
+def new_signal(page: PageDep) -> Response:
+    page.require(rights.SIGNAL_REGISTER, reason=NO_REGISTER)
+    return _form_page(page, SignalForm.blank(clock.today()))
+
+
+@router.post("/signalen/nieuw")
+def submit_signal(page: PageDep, posted: FormDep) -> Response:
+    page.require(rights.SIGNAL_REGISTER, reason=NO_REGISTER)
+    form = SignalForm.parse(posted)
+    if form.action != SAVE:
+        return _form_page(page, form)
+    body, rows = form.to_api()
+    try:
+        data = parse_signal(body, page.rt.catalogue)
+        signal = service.register_signal(page.db, page.principal, data, page.rt.catalogue,
+                                         service.Provenance("formulier"))
+    except ValidationFailed as exc:
+        return _form_page(page, form, exc.errors, rows, status=422)
+    return RedirectResponse(f"/signalen/{signal.id}?melding=opgeslagen", 303)
+
+
+@router.get("/web/signaalkaart")
+def card_fragment(page: PageDep) -> HTMLResponse:
+    code = page.request.query_params.get("fenomeen", "")
+    return page.render("_signaalkaart.html", phenomenon=page.rt.catalogue.phenomena.get(code),
+                       form=SignalForm(), field_errors={})
+
+
+@router.get("/web/betrokkene")
+def party_fragment(page: PageDep) -> HTMLResponse:
+    raw = page.request.query_params.get("index", "")
+    index = int(raw) if raw.isdigit() else MAX_PARTY_ROWS
+    if index >= MAX_PARTY_ROWS:
+        return HTMLResponse("", status_code=204)
+    return page.render("_betrokkene_nieuw.html", row=index, form=SignalForm(), field_errors={},
+                       kinds=PARTY_KINDS, max_rows=MAX_PARTY_ROWS)
+
+
+@router.post("/web/adres-controle")
+def address_fragment(page: PageDep, posted: FormDep) -> HTMLResponse:
+    values = {k: v for k, v in posted.items() if isinstance(v, str)}
+    return page.render("_adres_controle.html", check=_address_check(page, values))
+
+
+def _address_check(page: Page, values: dict[str, str]) -> dict[str, object] | None:
+    """What the address register says about the typed location (None: nothing typed yet)."""
+    given = {k: values.get(f"locatie.{k}", "") for k in LOCATION_FIELDS}
+    if not any(v.strip() for k, v in given.items() if k != "omschrijving"):
+        return None
+    try:
+        loc = validate_model(LocatieIn, given)
+    except ValidationFailed as exc:
+        # Name the field ("Huisnummer: moet een geheel getal zijn"); whole-location errors stand alone.
+        reasons = [f"{label('locatie.' + e.name)}: {e.reason}" if e.name in LOCATION_FIELDS else e.reason
+                   for e in exc.errors]
+        return {"kind": "error", "reasons": reasons}
+    address = service.find_address(page.db, loc)
+    if address is None:
+        return {"kind": "unknown"}
+    names = lookups.area_names(page.db, "buurt")
+    return {"kind": "found", "label": address.label(), "buurt": names.get(address.neighbourhood_code or "")}
+
+
+def _signal_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | None = None,
+                 share_values: dict[str, str] | None = None, status: int = 200) -> Response:
+    page.require(*READ_RIGHTS, reason=NO_READ)
+    try:
+        row = queries.get_signal(page.db, page.principal, page.rt.catalogue, signal_id)
+    except NotFound:
+        raise HTTPException(404) from None
+    s = row.signal
+    may_share = page.can(rights.SIGNAL_SHARE)
+    sees_shares = may_share or s.organisation_id == page.principal.organisation_id
+    shares = queries.shares_of(page.db, s.id) if sees_shares else None
+    detail = serialize.detail(row, page.rt.catalogue, shares)
+    areas = lookups.area_names(page.db)
+    targets = [o for o in lookups.organisations(page.db)
+               if o.id != s.organisation_id and o.id not in {sh.organisation_id for sh in shares or []}]
+    notice = {"opgeslagen": "Het signaal is opgeslagen.",
+              "gedeeld": "Het signaal is gedeeld."}.get(page.request.query_params.get("melding", ""))
+    return page.render(
+        "signal_detail.html", status, title="Signaal", s=detail, signal=s,
+        address=lookups.address(page.db, s.address_id), areas=areas, may_share=may_share,
+        share_targets=[(o.id, o.name) for o in targets], notice=notice,
+        share_errors=by_field(shown_errors(share_errors or [], [])), share_values=share_values or {},
+    )
+
+
+@router.get("/signalen/{signal_id}")
+def signal_detail(signal_id: str, page: PageDep) -> Response:
+    return _detail_page(page, _signal_id(signal_id))
+
+
+@router.post("/signalen/{signal_id}/delen")
+def share(signal_id: str, page: PageDep, posted: FormDep) -> Response:
+    sid = _signal_id(signal_id)
+    page.require(rights.SIGNAL_SHARE, reason="Uw rol mag geen signalen delen.")
+    org = posted.get("organisatie")
+    reason = posted.get("reden")
+    org = org if isinstance(org, str) else ""
+    reason = reason if isinstance(reason, str) else ""
+    try:
+        service.share_signal(page.db, page.principal, page.rt.catalogue, sid, org, reason)
+    except NotFound:
+        raise HTTPException(404) from None
+    except Forbidden as exc:
+        page.request.state.error_message = exc.reason
+        raise HTTPException(403) from None
+    except ValidationFailed as exc:
+        return _detail_page(page, sid, exc.errors, {"organisatie": org, "reden": reason}, status=422)
+    return RedirectResponse(f"/signalen/{sid}?melding=gedeeld", 303)
+

@@ -1,0 +1,156 @@
+"""The catalogue: the shipped one validates; a broken copy names every problem, in Dutch."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from weerbaar.core.catalogue import CatalogueError, load_catalogue
+from weerbaar.core.config import PACKAGE_DIR
+
+SHIPPED = PACKAGE_DIR / "catalogus"
+
+
+def test_shipped_catalogue_validates() -> None:
+    cat = load_catalogue(SHIPPED)
+    assert len(cat.phenomena) == 12
+    assert all(len(p.signaalkaart) >= 8 for p in cat.phenomena.values())
+    assert set(cat.roles) == {"beheerder", "coordinator", "analist", "partner", "privacy"}
+    assert cat.confidentiality_levels[0] == "openbaar" and cat.confidentiality_levels[-1] == "zeer_geheim"
+
+
+def test_every_indicator_belongs_to_exactly_one_phenomenon() -> None:
+    cat = load_catalogue(SHIPPED)
+    total = sum(len(p.signaalkaart) for p in cat.phenomena.values())
+    assert len(cat.indicators) == total
+
+
+# --------------------------------------------------------------------------------------------
+# Planted errors, each with the words its Dutch problem must contain.
+# --------------------------------------------------------------------------------------------
+def _edit(folder: Path, name: str, change: Callable[[Any], None]) -> None:
+    path = folder / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def unknown_partner_type(folder: Path) -> None:
+    _edit(folder, "fenomenen/hennepteelt.yaml", lambda d: d["partnertypen"].append("bakkerij"))
+
+
+def duplicate_indicator(folder: Path) -> None:
+    def change(d: Any) -> None:
+        d["signaalkaart"][1]["code"] = d["signaalkaart"][0]["code"]
+
+    _edit(folder, "fenomenen/horeca.yaml", change)
+
+
+def missing_field(folder: Path) -> None:
+    _edit(folder, "fenomenen/sport.yaml", lambda d: d.pop("naam"))
+
+
+def wrong_zgw_order(folder: Path) -> None:
+    def change(d: Any) -> None:
+        d["niveaus"][6], d["niveaus"][7] = d["niveaus"][7], d["niveaus"][6]
+
+    _edit(folder, "vertrouwelijkheid.yaml", change)
+
+
+def unknown_right(folder: Path) -> None:
+    def change(d: Any) -> None:
+        partner = next(r for r in d["rollen"] if r["code"] == "partner")
+        partner["rechten"].append("signalen.verwijderen")
+
+    _edit(folder, "rollen.yaml", change)
+
+
+def role_with_unknown_organisation_type(folder: Path) -> None:
+    def change(d: Any) -> None:
+        analist = next(r for r in d["rollen"] if r["code"] == "analist")
+        analist["organisatietypen"] = ["gemeente", "ruimtevaart"]
+
+    _edit(folder, "rollen.yaml", change)
+
+
+def too_few_indicators(folder: Path) -> None:
+    _edit(folder, "fenomenen/woonfraude.yaml", lambda d: d.__setitem__("signaalkaart", d["signaalkaart"][:3]))
+
+
+def not_a_mapping(folder: Path) -> None:
+    (folder / "brongradering.yaml").write_text("- A\n- B\n", encoding="utf-8")
+
+
+def broken_yaml(folder: Path) -> None:
+    (folder / "organisatietypen.yaml").write_text("versie: 1\norganisatietypen: [\n", encoding="utf-8")
+
+
+PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
+    (unknown_partner_type, ["hennepteelt", "onbekend partnertype", "bakkerij"]),
+    (duplicate_indicator, ["indicatorcode HO-01", "komt voor", "horeca"]),
+    (missing_field, ["sport.yaml", "naam", "ontbreekt"]),
+    (wrong_zgw_order, ["vertrouwelijkheid.yaml", "ZGW-ladder"]),
+    (unknown_right, ["rollen.yaml", "partner", "onbekend recht", "signalen.verwijderen"]),
+    (role_with_unknown_organisation_type, ["rollen.yaml", "analist", "onbekend organisatietype", "ruimtevaart"]),
+    (too_few_indicators, ["woonfraude.yaml", "signaalkaart", "minstens 8"]),
+]
+
+
+@pytest.fixture
+def copy_of_catalogue(tmp_path: Path) -> Path:
+    target = tmp_path / "catalogus"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(folder)
+    assert str(caught.value).startswith("De catalogus is ongeldig:")
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("plant", "words"), PLANTED, ids=[p.__name__ for p, _ in PLANTED])
+def test_each_planted_error_is_named(copy_of_catalogue: Path, plant: Callable[[Path], None],
+                                     words: list[str]) -> None:
+    plant(copy_of_catalogue)
+    problems = _problems(copy_of_catalogue)
+    assert len(problems) == 1, problems
+    assert all(w in problems[0] for w in words), problems
+
+
+def test_all_planted_errors_are_named_at_once(copy_of_catalogue: Path) -> None:
+    for plant, _ in PLANTED:
+        plant(copy_of_catalogue)
+    problems = _problems(copy_of_catalogue)
+    for _, words in PLANTED:
+        assert any(all(w in p for w in words) for p in problems), (words, problems)
+    assert len(problems) == len(PLANTED), problems
+
+
+@pytest.mark.parametrize(("plant", "words"), [
+    (not_a_mapping, ["brongradering.yaml", "object"]),
+    (broken_yaml, ["organisatietypen.yaml", "kan niet worden gelezen"]),
+], ids=["not_a_mapping", "broken_yaml"])
+def test_unreadable_files_are_named_in_dutch(copy_of_catalogue: Path, plant: Callable[[Path], None],
+                                             words: list[str]) -> None:
+    plant(copy_of_catalogue)
+    problems = _problems(copy_of_catalogue)
+    assert any(all(w in p for w in words) for p in problems), problems
+    assert not any("Input should" in p for p in problems), problems
+
+
+def test_phenomenon_code_must_match_its_file_name(copy_of_catalogue: Path) -> None:
+    _edit(copy_of_catalogue, "fenomenen/horeca.yaml", lambda d: d.__setitem__("code", "kroegen"))
+    assert _problems(copy_of_catalogue) == ["fenomenen/horeca.yaml: code 'kroegen' wijkt af van de bestandsnaam"]
+
+
+def test_empty_phenomena_folder_is_a_problem(copy_of_catalogue: Path) -> None:
+    for f in (copy_of_catalogue / "fenomenen").glob("*.yaml"):
+        f.unlink()
+    assert "fenomenen/: geen fenomenen gevonden" in _problems(copy_of_catalogue)
