@@ -107,13 +107,11 @@ def _measure_import(path: Path, url: str, tmp: Path) -> dict:
     from weerbaar.core.config import Settings
     from weerbaar.core.db import Database
     from weerbaar.core.runtime import Runtime
-    from weerbaar.ingest.models import ImportedAttributes
     from weerbaar.ingest.signals import import_signals
 
     settings = Settings.from_env(database_url=url, data_dir=tmp)
     runtime = Runtime(settings, Database(url), load_catalogue(settings.catalogue_dir))
     runtime.db.ensure_schema()
-    ImportedAttributes.__table__.create(runtime.db.engine, checkfirst=True)  # until its migration exists
     world = build_world(runtime)
     gc.collect()
     exact = reset_peak_rss()
@@ -138,7 +136,7 @@ def in_fresh_process(phase: str, path: Path, url: str | None) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--aantal", type=int, default=100_000)
+    ap.add_argument("--aantal", type=int, default=20_000)
     ap.add_argument("--database-url")
     ap.add_argument("--fase", choices=["basis", "import"], help=argparse.SUPPRESS)
     ap.add_argument("--bestand", type=Path, help=argparse.SUPPRESS)

@@ -7,10 +7,11 @@ import copy
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,11 +20,17 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from weerbaar.app import create_app
+from weerbaar.core.catalogue import Catalogue
+from weerbaar.core.config import Settings
+from weerbaar.core.db import Database
+from weerbaar.core.runtime import Runtime
 from weerbaar.intake import service
 from weerbaar.intake.models import Signal
 from weerbaar.intake.schemas import parse_signal
 
-from .world import World, signal_body
+from .test_permissions import module_database
+from .world import World, build_world, signal_body
 
 API = "/api/v1"
 UNKNOWN_ID = "3f2b8c1e-0d4a-4e6b-9a51-7c0e2d9b4f10"  # fixed, so test ids match across xdist workers
@@ -91,6 +98,17 @@ def test_description_of_exactly_the_limit_is_accepted(app_client: TestClient, wo
     sid = create(app_client, world, omschrijving="x" * 5000)
     got = app_client.get(f"{API}/signalen/{sid}", headers=world["woco"].headers).json()
     assert len(got["omschrijving"]) == 5000
+
+
+def test_names_at_their_maximum_length_are_stored_and_found(app_client: TestClient, world: World) -> None:
+    surname = "Wal" + "e" * 197
+    person = {"soort": "persoon", "voornamen": " ".join(["Pieter"] * 28), "tussenvoegsel": "van der",
+              "geslachtsnaam": surname}
+    assert (len(person["voornamen"]), len(surname)) == (195, 200)
+    sid = create(app_client, world, betrokkenen=[person])
+    found = app_client.post(f"{API}/signalen/_zoek", headers=world["woco"].headers,
+                            json={"naam": surname.upper()}).json()["items"]
+    assert [i["id"] for i in found] == [sid]
 
 
 def test_minimal_signal_without_location_or_parties(app_client: TestClient, world: World) -> None:
@@ -172,8 +190,9 @@ def _invalid_body(path: str, value: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(("path", "value", "name", "code", "fragment"), [c[1:] for c in INVALID],
                          ids=[c[0] for c in INVALID])
 def test_each_invalid_field_is_refused_with_a_dutch_reason_and_nothing_stored(
-    app_client: TestClient, world: World, path: str, value: Any, name: str, code: str, fragment: str
+    shared: Shared, path: str, value: Any, name: str, code: str, fragment: str
 ) -> None:
+    app_client, world = shared.client, shared.world
     before = visible_total(app_client, world)
     r = app_client.post(f"{API}/signalen", headers=world["woco"].headers, json=_invalid_body(path, value))
     assert r.status_code == 422
@@ -185,7 +204,8 @@ def test_each_invalid_field_is_refused_with_a_dutch_reason_and_nothing_stored(
     assert visible_total(app_client, world) == before
 
 
-def test_all_invalid_fields_are_named_at_once_and_nothing_is_stored(app_client: TestClient, world: World) -> None:
+def test_all_invalid_fields_are_named_at_once_and_nothing_is_stored(shared: Shared) -> None:
+    app_client, world = shared.client, shared.world
     body = signal_body(
         indicatoren=["HT-01", "SD-01"],
         omschrijving="x" * 5001,
@@ -223,7 +243,8 @@ def test_all_invalid_fields_are_named_at_once_and_nothing_is_stored(app_client: 
 
 @pytest.mark.parametrize("raw", [b"", b"null", b"[]", b"\"tekst\"", b"42", b"{", b"\xff\xfe", b"{\"a\": tru}"],
                          ids=["empty", "null", "list", "string", "number", "truncated", "not_utf8", "bad_literal"])
-def test_body_that_is_not_a_json_object_is_422(app_client: TestClient, world: World, raw: bytes) -> None:
+def test_body_that_is_not_a_json_object_is_422(shared: Shared, raw: bytes) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.post(f"{API}/signalen", headers={**world["woco"].headers, "content-type": "application/json"},
                         content=raw)
     assert (r.status_code, r.headers["content-type"].split(";")[0], r.json()["invalidParams"][0]["name"]) == (
@@ -239,7 +260,8 @@ def test_body_that_is_not_a_json_object_is_422(app_client: TestClient, world: Wo
     b'{"locatie": {"huisnummer": ' + b"9" * 5000 + b'}}',
 ], ids=["nul_character", "lone_surrogate_value", "lone_surrogate_key", "surrogate_in_echoed_value",
         "deeply_nested", "huge_integer"])
-def test_hostile_json_is_422_and_nothing_stored(app_client: TestClient, world: World, raw: bytes) -> None:
+def test_hostile_json_is_422_and_nothing_stored(shared: Shared, raw: bytes) -> None:
+    app_client, world = shared.client, shared.world
     before = count_signals(world)
     for url in (f"{API}/signalen", f"{API}/signalen/_zoek"):
         r = app_client.post(url, headers={**world["coordinator"].headers, "content-type": "application/json"},
@@ -280,23 +302,26 @@ BAD_AUTH = {
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS, ids=[f"{m} {p.split('/')[1]}" for m, p in ENDPOINTS])
 @pytest.mark.parametrize("auth", list(BAD_AUTH))
-def test_without_valid_token_is_401_problem(app_client: TestClient, world: World, method: str, path: str,
+def test_without_valid_token_is_401_problem(shared: Shared, method: str, path: str,
                                             auth: str) -> None:
+    app_client = shared.client
     r = app_client.request(method, API + path, headers=BAD_AUTH[auth], json=signal_body())
     assert (r.status_code, r.headers["content-type"].split(";")[0]) == (401, PROBLEM)
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
     assert r.headers["API-Version"]
 
 
-def test_401_even_for_an_invalid_body(app_client: TestClient, world: World) -> None:
+def test_401_even_for_an_invalid_body(shared: Shared) -> None:
     """Authentication is checked first: an anonymous caller learns nothing from validation."""
+    app_client = shared.client
     r = app_client.post(f"{API}/signalen", json={"bsn": "1"})
     assert r.status_code == 401
 
 
 @pytest.mark.parametrize("sid", [UNKNOWN_ID, "abc", "0", "x" * 300, "null", "%00", "1;DROP TABLE signals",
                                  "00000000-0000-0000-0000-00000000000g"])
-def test_unknown_or_malformed_id_is_404_problem(app_client: TestClient, world: World, sid: str) -> None:
+def test_unknown_or_malformed_id_is_404_problem(shared: Shared, sid: str) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.get(f"{API}/signalen/{sid}", headers=world["coordinator"].headers)
     assert (r.status_code, r.headers["content-type"].split(";")[0]) == (404, PROBLEM)
     assert r.json()["detail"] == "Dit object bestaat niet of u heeft er geen toegang toe."
@@ -327,7 +352,8 @@ def test_every_api_response_carries_api_version(app_client: TestClient, world: W
     assert {r.headers.get("API-Version") for r in responses} == {"1.0.0"}
 
 
-def test_errors_are_problem_json_with_status_title_detail(app_client: TestClient, world: World) -> None:
+def test_errors_are_problem_json_with_status_title_detail(shared: Shared) -> None:
+    app_client, world = shared.client, shared.world
     h = world["woco"].headers
     for r in (app_client.get(f"{API}/signalen"),
               app_client.get(f"{API}/logboek", headers=h),
@@ -366,8 +392,9 @@ def test_openapi_is_public_with_cors_and_lists_the_contract(app_client: TestClie
 # No personal data in URLs
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("query", ["bsn=111222333", "naam=Pieter", "bsn=111222333&naam=Wal&fenomeen=hennepteelt"])
-def test_personal_data_in_list_url_is_refused_pointing_to_zoek(app_client: TestClient, world: World,
+def test_personal_data_in_list_url_is_refused_pointing_to_zoek(shared: Shared,
                                                                 query: str) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.get(f"{API}/signalen?{query}", headers=world["coordinator"].headers)
     personal = {k for k in ("bsn", "naam") if f"{k}=" in query}
     assert r.status_code == 422
@@ -384,8 +411,7 @@ def test_personal_data_in_detail_url_is_refused_too(app_client: TestClient, worl
 # --------------------------------------------------------------------------------------------
 # Pagination and filters over a small known corpus
 # --------------------------------------------------------------------------------------------
-@pytest.fixture
-def corpus(app_client: TestClient, world: World) -> dict[str, str]:
+def make_corpus(app_client: TestClient, world: World) -> dict[str, str]:
     """Four signals whose properties the filter tests below know by heart."""
     a = create(app_client, world, "woco")  # hennepteelt, 2026-10-14, BU99900101, Pieter van der Wal
     b = create(app_client, world, "netbeheer", fenomeen="energiefraude", indicatoren=["EF-01"],
@@ -409,13 +435,35 @@ def corpus(app_client: TestClient, world: World) -> dict[str, str]:
     return {"A": a, "B": b, "C": c, "D": d}
 
 
+@dataclass
+class Shared:
+    client: TestClient
+    world: World
+    corpus: dict[str, str]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared(request: pytest.FixtureRequest, catalogue: Catalogue,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    """One database with the corpus for the tests that only read (or must store nothing):
+    building a world per test would make this file slow for no extra certainty."""
+    tmp = tmp_path_factory.mktemp("api")
+    with module_database(request, tmp) as url:
+        rt = Runtime(Settings.from_env(database_url=url, data_dir=tmp), Database(url), catalogue)
+        world = build_world(rt)
+        with TestClient(create_app(rt)) as client:
+            yield Shared(client, world, make_corpus(client, world))
+        rt.db.engine.dispose()
+
+
 def _ids(client: TestClient, world: World, query: str) -> set[str]:
     r = client.get(f"{API}/signalen?{query}", headers=world["coordinator"].headers)
     assert r.status_code == 200, r.text
     return {i["id"] for i in r.json()["items"]}
 
 
-def test_pagination_walks_every_signal_once(app_client: TestClient, world: World, corpus: dict[str, str]) -> None:
+def test_pagination_walks_every_signal_once(shared: Shared) -> None:
+    app_client, world, corpus = shared.client, shared.world, shared.corpus
     h = world["coordinator"].headers
     pages = [app_client.get(f"{API}/signalen?paginaGrootte=3&pagina={n}", headers=h).json() for n in (1, 2, 3)]
     assert [len(p["items"]) for p in pages] == [3, 1, 0]
@@ -427,7 +475,8 @@ def test_pagination_walks_every_signal_once(app_client: TestClient, world: World
     assert seen == [corpus[k] for k in ("D", "A", "B", "C")]
 
 
-def test_pagination_links_keep_the_filters(app_client: TestClient, world: World, corpus: dict[str, str]) -> None:
+def test_pagination_links_keep_the_filters(shared: Shared) -> None:
+    app_client, world, corpus = shared.client, shared.world, shared.corpus
     h = world["coordinator"].headers
     first = app_client.get(f"{API}/signalen?fenomeen=hennepteelt&paginaGrootte=1", headers=h).json()
     second = app_client.get(first["_links"]["next"]["href"], headers=h).json()
@@ -458,8 +507,9 @@ FILTERS = [
 
 
 @pytest.mark.parametrize(("query", "expected"), FILTERS, ids=[q for q, _ in FILTERS])
-def test_list_filters(app_client: TestClient, world: World, corpus: dict[str, str], query: str,
+def test_list_filters(shared: Shared, query: str,
                       expected: set[str]) -> None:
+    app_client, world, corpus = shared.client, shared.world, shared.corpus
     query = query.replace("WOCO", world.orgs["woco"].id).replace("NETBEHEER", world.orgs["netbeheer"].id)
     assert _ids(app_client, world, query) == {corpus[k] for k in expected}
 
@@ -480,8 +530,9 @@ BAD_QUERIES = [
 
 
 @pytest.mark.parametrize(("query", "expected"), BAD_QUERIES, ids=[q[:40] for q, _ in BAD_QUERIES])
-def test_invalid_query_parameters_are_all_named(app_client: TestClient, world: World, query: str,
+def test_invalid_query_parameters_are_all_named(shared: Shared, query: str,
                                                 expected: list[tuple[str, str]]) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.get(f"{API}/signalen?{query}", headers=world["coordinator"].headers)
     assert (r.status_code, params(r)) == (422, expected)
     assert all(not ENGLISH.search(p["reason"]) for p in r.json()["invalidParams"])
@@ -528,8 +579,9 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize(("body", "expected"), SEARCHES, ids=[json.dumps(b) for b, _ in SEARCHES])
-def test_zoek_variants(app_client: TestClient, world: World, corpus: dict[str, str], body: dict[str, Any],
+def test_zoek_variants(shared: Shared, body: dict[str, Any],
                        expected: set[str]) -> None:
+    app_client, world, corpus = shared.client, shared.world, shared.corpus
     r = app_client.post(f"{API}/signalen/_zoek", headers=world["coordinator"].headers, json=body)
     assert r.status_code == 200, r.text
     assert ({i["id"] for i in r.json()["items"]}, r.json()["totaal"]) == (
@@ -555,8 +607,9 @@ BAD_SEARCHES = [
 
 
 @pytest.mark.parametrize(("body", "expected"), BAD_SEARCHES, ids=[json.dumps(b)[:40] for b, _ in BAD_SEARCHES])
-def test_zoek_refuses_bad_criteria_naming_each(app_client: TestClient, world: World, body: dict[str, Any],
+def test_zoek_refuses_bad_criteria_naming_each(shared: Shared, body: dict[str, Any],
                                                expected: list[tuple[str, str]]) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.post(f"{API}/signalen/_zoek", headers=world["coordinator"].headers, json=body)
     assert (r.status_code, params(r)) == (422, sorted(expected))
     assert all(not ENGLISH.search(p["reason"]) for p in r.json()["invalidParams"])
@@ -600,12 +653,17 @@ NEVER_500 = settings(max_examples=60, deadline=None, suppress_health_check=list(
 POST_STATUSES = {201, 401, 403, 404, 422}
 
 
+@pytest.fixture
+def fuzz_signal(app_client: TestClient, world: World) -> str:
+    """A signal to aim share requests at (created once per test, not per example)."""
+    return create(app_client, world)
+
+
 @NEVER_500
 @given(body=BODIES, target=st.sampled_from(["", "/_zoek", "/ID/delingen"]))
-def test_random_bodies_never_crash_and_store_only_on_201(app_client: TestClient, world: World,
+def test_random_bodies_never_crash_and_store_only_on_201(app_client: TestClient, world: World, fuzz_signal: str,
                                                          body: Any, target: str) -> None:
-    sid = getattr(world, "_fuzz_signal", None) or create(app_client, world)
-    world._fuzz_signal = sid  # type: ignore[attr-defined]
+    sid = fuzz_signal
     before = count_signals(world)
     r = app_client.post(f"{API}/signalen{target.replace('ID', sid)}", headers=world["coordinator"].headers,
                         content=json.dumps(body))
@@ -616,7 +674,8 @@ def test_random_bodies_never_crash_and_store_only_on_201(app_client: TestClient,
 
 @NEVER_500
 @given(raw=st.binary(max_size=200))
-def test_random_bytes_never_crash(app_client: TestClient, world: World, raw: bytes) -> None:
+def test_random_bytes_never_crash(shared: Shared, raw: bytes) -> None:
+    app_client, world = shared.client, shared.world
     r = app_client.post(f"{API}/signalen", headers={**world["woco"].headers, "content-type": "application/json"},
                         content=raw)
     assert r.status_code in POST_STATUSES
@@ -631,18 +690,19 @@ QUERY_KEYS = st.sampled_from(["fenomeen", "status", "vanaf", "tot", "buurt", "wi
 @given(query=st.lists(st.tuples(QUERY_KEYS, TEXT), max_size=6),
        path=st.sampled_from(["/signalen", "/signalen/ID", "/logboek", "/fenomenen", "/organisaties"]),
        actor=st.sampled_from(["coordinator", "privacy", "woco"]))
-def test_random_query_strings_never_crash(app_client: TestClient, world: World, query: list[tuple[str, str]],
+def test_random_query_strings_never_crash(shared: Shared, query: list[tuple[str, str]],
                                           path: str, actor: str) -> None:
-    sid = getattr(world, "_fuzz_signal", None) or create(app_client, world)
-    world._fuzz_signal = sid  # type: ignore[attr-defined]
+    app_client, world = shared.client, shared.world
+    sid = shared.corpus["A"]
     r = app_client.get(f"{API}{path.replace('ID', sid)}?{urlencode(query)}", headers=world[actor].headers)
     assert r.status_code in {200, 401, 403, 404, 422}
 
 
 @NEVER_500
 @given(sid=TEXT)
-def test_random_ids_never_crash(app_client: TestClient, world: World, sid: str) -> None:
-    r = app_client.get(f"{API}/signalen/{sid.replace('/', '')}", headers=world["coordinator"].headers)
+def test_random_ids_never_crash(shared: Shared, sid: str) -> None:
+    app_client, world = shared.client, shared.world
+    r = app_client.get(f"{API}/signalen/{quote(sid, safe='')}", headers=world["coordinator"].headers)
     assert r.status_code in {200, 404, 405, 422}
 
 

@@ -64,15 +64,6 @@ def write_csv(
     return path
 
 
-@pytest.fixture(autouse=True)
-def _attributes_table(request: pytest.FixtureRequest) -> None:
-    # ImportedAttributes is new in this change; until its migration is generated, create
-    # the table on the test database (a no-op once the migration has made it).
-    if "runtime" in request.fixturenames:
-        runtime = request.getfixturevalue("runtime")
-        ImportedAttributes.__table__.create(runtime.db.engine, checkfirst=True)
-
-
 def count(runtime, model, *where) -> int:  # type: ignore[no-untyped-def]
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where)) or 0

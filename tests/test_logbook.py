@@ -3,6 +3,7 @@ search criteria pseudonymised, hash-chained and tamper-evident."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -190,7 +191,7 @@ def test_chain_is_intact_after_activity_and_links_each_entry(app_client: TestCli
     entries = rows(world.runtime)
     assert verify(world.runtime) == (True, None)
     assert entries[0].previous_hash == logbook.GENESIS
-    assert all(b.previous_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(entries))
     with world.runtime.db.session() as s:
         assert s.get(LogChainHead, 1).last_hash == entries[-1].hash  # type: ignore[union-attr]
 

@@ -175,8 +175,9 @@ def _add_zandhoven_partner(rt: Runtime, world: World) -> None:
 
 
 @contextmanager
-def _database(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
-    """Like conftest's `database_url`, but for a whole module."""
+def module_database(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
+    """Like conftest's `database_url`, but for a whole module (the read-only tests of
+    test_api_signalen share it too). Use with `request.param` in ("sqlite", "postgresql")."""
     if request.param == "sqlite":
         target = tmp / "matrix.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
@@ -199,7 +200,7 @@ def _database(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
 def scene(request: pytest.FixtureRequest, catalogue: Catalogue,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     tmp = tmp_path_factory.mktemp("matrix")
-    with _database(request, tmp) as url:
+    with module_database(request, tmp) as url:
         rt = Runtime(Settings.from_env(database_url=url, data_dir=tmp), Database(url), catalogue)
         world = build_world(rt)
         _add_zandhoven_partner(rt, world)

@@ -36,6 +36,11 @@ def _append_only_up() -> None:
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
             )
+            # Row triggers do not fire on TRUNCATE; a statement trigger closes that door too.
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+            )
 
 
 def _append_only_down() -> None:
@@ -45,6 +50,7 @@ def _append_only_down() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
 
