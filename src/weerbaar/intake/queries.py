@@ -30,6 +30,12 @@ def current_status() -> Any:
     )
 
 
+def _with_party(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Signals with a party meeting all conditions. An IN-subquery lets the database start
+    from the indexed party column (bsn, kvk, plate) instead of probing every signal."""
+    return Signal.id.in_(select(SignalParty.signal_id).where(*conditions))
+
+
 @dataclass
 class SignalRow:
     signal: Signal
@@ -121,9 +127,9 @@ class Criteria:
         if self.bsn:
             person.append(SignalParty.bsn == self.bsn)
         if person:
-            out.append(exists().where(SignalParty.signal_id == Signal.id, SignalParty.kind == "persoon", *person))
+            out.append(_with_party(SignalParty.kind == "persoon", *person))
         if self.kvk_nummer:
-            out.append(exists().where(SignalParty.signal_id == Signal.id, SignalParty.kvk_number == self.kvk_nummer))
+            out.append(_with_party(SignalParty.kvk_number == self.kvk_nummer))
         if self.bedrijfsnaam:
             out.append(
                 exists().where(
@@ -132,7 +138,7 @@ class Criteria:
                 )
             )
         if self.kenteken:
-            out.append(exists().where(SignalParty.signal_id == Signal.id, SignalParty.plate == self.kenteken))
+            out.append(_with_party(SignalParty.plate == self.kenteken))
         if self.adres_id:
             out.append(Signal.address_id == self.adres_id)
         if self.postcode:
