@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -16,6 +17,8 @@ from weerbaar.api.router import PREFIX, openapi, router
 from weerbaar.core.config import PACKAGE_DIR
 from weerbaar.core.runtime import Runtime
 from weerbaar.web import routes as web
+
+log = logging.getLogger("weerbaar")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -58,8 +61,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
+        log.error("Onverwachte fout bij %s %s", request.method, request.url.path, exc_info=exc)
         if request.url.path.startswith(PREFIX):
-            return problems.problem(500, "Er ging onverwacht iets mis; de fout is vastgelegd.")
+            # Unhandled errors bypass the header middleware; set the contract header here.
+            return problems.problem(500, "Er ging onverwacht iets mis; de fout is vastgelegd.",
+                                    headers={"API-Version": API_VERSION})
         return web.error_page(request, 500)
 
     @app.middleware("http")

@@ -7,7 +7,6 @@ Identifiers searched for are stored as keyed hashes, never in clear.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from weerbaar.access.models import AccessLogEntry, LogChainHead
 from weerbaar.access.principal import Principal
+from weerbaar.core import pseudonyms
 from weerbaar.core.clock import AMSTERDAM, as_utc, now
 
 GENESIS = "0" * 64
@@ -56,9 +56,7 @@ def _canonical(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
-def pseudonymise(value: str) -> str:
-    """A keyed hash of an identifier, so the log can prove a search without holding the BSN."""
-    return hmac.new(b"weerbaar-logboek", value.encode(), hashlib.sha256).hexdigest()[:16]
+pseudonymise = pseudonyms.pseudonymise  # the logbook's name for it
 
 
 def record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,19 @@ class Settings:
     lockout_minutes: int = 15
     # Cookies are Secure unless we serve plain http on localhost (demo, tests).
     secure_cookies: bool = False
+
+    def log_key(self) -> bytes:
+        """The secret for pseudonyms in the logboek: WEERBAAR_LOGBOEK_SLEUTEL, or a key file in
+        the data folder created on first use (readable by the owner only), never the database."""
+        if os.environ.get("WEERBAAR_LOGBOEK_SLEUTEL"):
+            return os.environ["WEERBAAR_LOGBOEK_SLEUTEL"].encode()
+        path = self.data_dir / "logboek.sleutel"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

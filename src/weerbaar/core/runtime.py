@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from weerbaar.core import pseudonyms
 from weerbaar.core.catalogue import Catalogue, load_catalogue
 from weerbaar.core.config import Settings
 from weerbaar.core.db import Database
@@ -20,6 +21,7 @@ class Runtime:
         """Validate the catalogue (fail fast, in Dutch) and migrate the database."""
         settings = settings or Settings.from_env()
         catalogue = load_catalogue(settings.catalogue_dir)
+        pseudonyms.configure_key(settings.log_key())
         db = Database(settings.database_url)
         db.ensure_schema()
         return cls(settings, db, catalogue)

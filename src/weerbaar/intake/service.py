@@ -129,6 +129,9 @@ def register_signal(
     owner = session.get(Organisation, owner_id)
     if owner is None:
         raise ValidationFailed([FieldError("organisatie", "organisatie_onbekend", "Onbekende organisatie.")])
+    if owner.id != principal.organisation_id and owner.municipality_code not in (None, principal.municipality_code):
+        # The intake team registers on behalf of partners in its own territory only.
+        raise Forbidden("U mag alleen signalen registreren namens organisaties binnen uw eigen gemeente.")
 
     loc = data.locatie
     address = find_address(session, loc)
