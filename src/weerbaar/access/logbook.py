@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from weerbaar.access.models import AccessLogEntry, LogChainHead
 from weerbaar.access.principal import Principal
-from weerbaar.core import pseudonyms
 from weerbaar.core.clock import AMSTERDAM, as_utc, now
 
 GENESIS = "0" * 64
@@ -56,7 +55,6 @@ def _canonical(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
-pseudonymise = pseudonyms.pseudonymise  # the logbook's name for it
 
 
 def record(

@@ -20,7 +20,7 @@ from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
 from weerbaar.intake import queries, serialize, service
-from weerbaar.intake.schemas import SignaalIn, _In, parse_signal, validate_model
+from weerbaar.intake.schemas import InputModel, SignaalIn, parse_signal, validate_model
 
 router = APIRouter(prefix="/signalen", tags=["Signalen"])
 
@@ -175,7 +175,7 @@ def list_(request: Request, rt: RuntimeDep, session: SessionDep, principal: Prin
     return _page_json(result, rt, "/api/v1/signalen", keep=params)
 
 
-class ZoekIn(_In):
+class ZoekIn(InputModel):
     """Zoekvraag naar signalen. Alle opgegeven criteria moeten tegelijk kloppen."""
 
     naam: str | None = Field(None, max_length=200, description="(Deel van) de naam van een betrokken persoon")
@@ -268,7 +268,7 @@ def _may_see_shares(principal: Any, row: queries.SignalRow) -> bool:
     return principal.can(rights.SIGNAL_SHARE) or row.signal.organisation_id == principal.organisation_id
 
 
-class DelingIn(_In):
+class DelingIn(InputModel):
     organisatie: str = Field(description="id van de organisatie waarmee wordt gedeeld")
     # No min_length: a blank reason is reported by the service together with an unknown organisation.
     reden: str = Field(max_length=2000, description="Grondslag en doel van het delen")

@@ -16,6 +16,7 @@ from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import NotFound
 from weerbaar.core.names import fold, query_words
+from weerbaar.core.pseudonyms import pseudonymise
 from weerbaar.intake.models import Signal, SignalParty, SignalShare, SignalStatus
 
 
@@ -161,7 +162,7 @@ class Criteria:
             if key == "filters" or not value:
                 continue
             sensitive = key in {"naam", "geboortedatum", "bsn", "kenteken", "tekst"}
-            logged[key] = f"hash:{logbook.pseudonymise(str(value))}" if sensitive else str(value)
+            logged[key] = f"hash:{pseudonymise(str(value))}" if sensitive else str(value)
         logged.update(self.filters.as_log())
         return logged
 

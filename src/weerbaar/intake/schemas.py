@@ -45,7 +45,9 @@ def _blank_to_none(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class _In(BaseModel):
+class InputModel(BaseModel):
+    """Base of every request body: unknown fields are errors, text is trimmed."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=False, str_strip_whitespace=True)
 
     @field_validator("*", mode="after")
@@ -58,7 +60,7 @@ class _In(BaseModel):
         return v
 
 
-class LocatieIn(_In):
+class LocatieIn(InputModel):
     adresId: str | None = Field(None, description="BAG-nummeraanduiding-id (16 cijfers)")
     postcode: str | None = Field(None, description="Postcode, bijvoorbeeld 1234AB")
     huisnummer: int | None = Field(None, ge=1, le=99999)
@@ -111,7 +113,7 @@ VEHICLE_FIELDS = {"kenteken"}
 SOORT_FIELDS = {"persoon": PERSON_FIELDS, "bedrijf": COMPANY_FIELDS, "voertuig": VEHICLE_FIELDS}
 
 
-class BetrokkeneIn(_In):
+class BetrokkeneIn(InputModel):
     soort: Literal["persoon", "bedrijf", "voertuig"]
     rol: str | None = Field(None, max_length=100, description="Bijvoorbeeld bewoner, eigenaar, huurder")
     voornamen: str | None = Field(None, max_length=200)
@@ -171,7 +173,7 @@ class BetrokkeneIn(_In):
         return self
 
 
-class BronIn(_In):
+class BronIn(InputModel):
     betrouwbaarheid: Literal["A", "B", "C", "D", "E", "F"] = Field(
         "F", description="Betrouwbaarheid van de bron: A (volledig betrouwbaar) t/m F (niet te beoordelen)"
     )
@@ -191,7 +193,7 @@ Vertrouwelijkheid = Literal[
 ]
 
 
-class SignaalIn(_In):
+class SignaalIn(InputModel):
     """A signal of ondermijning as registered by a professional."""
 
     fenomeen: str | None = Field(None, description="Fenomeencode uit de catalogus; leeg = nog niet bepaald")
