@@ -7,5 +7,6 @@ from weerbaar.access import models as _access  # noqa: F401
 from weerbaar.core.models import Base
 from weerbaar.ingest import models as _ingest  # noqa: F401
 from weerbaar.intake import models as _intake  # noqa: F401
+from weerbaar.resolve import models as _resolve  # noqa: F401
 
 metadata = Base.metadata

@@ -1,10 +1,10 @@
-"""Tables of the ingest capability: import runs and quarantined rows."""
+"""Tables of the ingest capability: import runs, quarantined rows and immutable source records."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weerbaar.core.clock import now
@@ -21,6 +21,9 @@ class ImportRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=now)
     by_user_id: Mapped[str | None] = mapped_column(String(36))
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    # For partner extracts: whose extract it is and its peildatum (the date it describes).
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
+    extract_date: Mapped[date | None] = mapped_column(Date)
 
 
 class QuarantinedRow(Base):
@@ -53,3 +56,41 @@ class ImportedAttributes(Base):
     object_id: Mapped[str] = mapped_column(String(36), index=True)
     line: Mapped[int] = mapped_column(Integer)
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SourceRecord(Base):
+    """One row of a partner extract, exactly as validated: immutable, with its provenance.
+
+    A record is identified within its source by (source, organisation, record_key); a newer
+    extract with different content for the same key adds a new version and marks the old
+    one superseded, so the history keeps what was known when. Content is never edited:
+    `superseded_at`/`superseded_by` are the only columns written after insertion.
+    Everything that links records together (subjects, relations) lives above them, in
+    `resolve`.
+    """
+
+    __tablename__ = "source_records"
+    __table_args__ = (
+        UniqueConstraint("source", "organisation_id", "record_key", "version", name="uq_source_records_version"),
+        Index("ix_source_records_current", "source", "organisation_id", "record_key", "superseded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(40))  # bron: adressen, personen, ..., ftm
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The municipality whose coordinators and analysts may see this record.
+    municipality_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    record_key: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Standard fields of the source layout, validated and normalised (dates ISO, identifiers
+    # in their normal form); `extras` holds unknown columns verbatim.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    extras: Mapped[dict] = mapped_column(JSON, default=dict)
+    run_id: Mapped[str] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    line: Mapped[int] = mapped_column(Integer)  # 1-based line in the file; the header is line 1
+    extract_date: Mapped[date] = mapped_column(Date)  # peildatum of the extract
+    imported_at: Mapped[datetime] = mapped_column(default=now)
+    superseded_at: Mapped[datetime | None] = mapped_column()
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
