@@ -11,7 +11,9 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_
 from weerbaar.access import rights
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
+from weerbaar.ingest.models import SourceRecord
 from weerbaar.intake.models import Signal, SignalShare
+from weerbaar.resolve.models import Subject
 
 
 def signal_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
@@ -51,3 +53,17 @@ def reporter_shown(principal: Principal, signal: Signal) -> bool:
         return True
     return (principal.can(rights.REPORTER_SEE) and principal.municipality_code is not None
             and signal.municipality_code == principal.municipality_code)
+
+
+def source_records_visible(principal: Principal) -> ColumnElement[bool]:
+    """Partner extracts: only coordinators and analysts of the owning municipality."""
+    if principal.can(rights.SOURCES_READ) and principal.municipality_code:
+        return SourceRecord.municipality_code == principal.municipality_code
+    return false()
+
+
+def subjects_visible(principal: Principal) -> ColumnElement[bool]:
+    """Subjects are built from partner extracts: the same rule as the records under them."""
+    if principal.can(rights.SOURCES_READ) and principal.municipality_code:
+        return Subject.municipality_code == principal.municipality_code
+    return false()

@@ -16,6 +16,10 @@ REPORTER_SEE = "melder.inzien"
 LOG_READ = "logboek.lezen"
 ORGANISATIONS_MANAGE = "organisaties.beheren"
 USERS_MANAGE = "gebruikers.beheren"
+SOURCES_IMPORT = "bronnen.importeren"
+SOURCES_READ = "bronnen.lezen"
+MATCHES_JUDGE = "koppelingen.beoordelen"
+ANALYSIS_RUN = "analyse.uitvoeren"
 
 RIGHTS: dict[str, str] = {
     SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
@@ -36,4 +40,17 @@ RIGHTS: dict[str, str] = {
     LOG_READ: "Laat toe om het logboek van alle toegang tot gegevens te lezen.",
     ORGANISATIONS_MANAGE: "Laat toe om organisaties toe te voegen en te wijzigen.",
     USERS_MANAGE: "Laat toe om gebruikers en hun rollen te beheren en API-tokens uit te geven.",
+    SOURCES_IMPORT: (
+        "Laat toe om bronbestanden van partners (adressen, personen, bedrijven, energie, ...) "
+        "voor de eigen gemeente te importeren en hun quarantaine in te zien."
+    ),
+    SOURCES_READ: (
+        "Laat toe om de bronregistraties van partners en de daaruit gekoppelde subjecten "
+        "(personen, bedrijven, adressen) van de eigen gemeente in te zien."
+    ),
+    MATCHES_JUDGE: (
+        "Laat toe om twijfelachtige koppelingen te beoordelen: bevestigen dat twee vermeldingen "
+        "dezelfde persoon, hetzelfde bedrijf of adres zijn, of dat niet zijn."
+    ),
+    ANALYSIS_RUN: "Laat toe om de analyse (koppelen van bronnen) voor de eigen gemeente te draaien.",
 }
