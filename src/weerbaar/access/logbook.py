@@ -31,6 +31,8 @@ IMPORT = "importeren"
 LOGIN = "inloggen"
 LOGIN_FAILED = "inloggen_mislukt"
 READ_LOG = "logboek_lezen"
+ANALYSE = "analyseren"
+JUDGE = "beoordelen"
 
 
 def _digest(previous: str, entry: dict[str, Any]) -> str:

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import catalogus, deps, logboek, signalen
+from weerbaar.api import catalogus, deps, koppelingen, logboek, signalen, subjecten
 
 PREFIX = "/api/v1"
-BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn)
+BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
+               subjecten.OntkoppelIn, koppelingen.OordeelIn)
 
 
 def router() -> APIRouter:
@@ -19,6 +20,8 @@ def router() -> APIRouter:
     r.include_router(signalen.router)
     r.include_router(catalogus.router)
     r.include_router(logboek.router)
+    r.include_router(subjecten.router)
+    r.include_router(koppelingen.router)
     return r
 
 

@@ -21,6 +21,7 @@ from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
 from weerbaar.intake import queries, serialize, service
 from weerbaar.intake.schemas import InputModel, SignaalIn, parse_signal, validate_model
+from weerbaar.resolve import incremental
 
 router = APIRouter(prefix="/signalen", tags=["Signalen"])
 
@@ -160,6 +161,7 @@ def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filt
 async def create(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
     data = parse_signal(await _json(request), rt.catalogue)
     signal = service.register_signal(session, principal, data, rt.catalogue, service.Provenance("api"))
+    incremental.link_signal(session, signal)  # matched against known subjects at intake
     session.refresh(signal)
     row = queries.SignalRow(signal, service.STATUS_NEW, reporter_shown(principal, signal))
     body = serialize.detail(row, rt.catalogue)

@@ -79,6 +79,14 @@ def _print_summary(summary: DemoSummary) -> None:
         f"({summary.shares} gedeeld).",
         markup=False,
     )
+    if summary.imports:
+        imported = ", ".join(f"{source} {c['geaccepteerd']}" + (f" (+{c['in_quarantaine']} in quarantaine)"
+                                                                 if c["in_quarantaine"] else "")
+                             for source, c in summary.imports.items())
+        console.print(f"Bronbestanden uit {summary.extracts_dir} geïmporteerd: {imported}.", markup=False)
+        console.print(
+            f"Gekoppeld tot {summary.subjects.get('persoon', 0)} personen, {summary.subjects.get('bedrijf', 0)} "
+            f"bedrijven en {summary.subjects.get('adres', 0)} adressen.", markup=False)
     table = Table(title="Demogebruikers (fictief; alleen voor deze demo)", box=box.SIMPLE_HEAD)
     for column in ("E-mail", "Wachtwoord", "Rol", "Organisatie"):
         # E-mail and password must stay whole: people copy them to log in.

@@ -1,7 +1,12 @@
-"""`weerbaar importeer ...`: import partner extracts in the standard delivery format."""
+"""`weerbaar importeer ...`: import partner extracts in the standard delivery format.
+
+`signalen` registers signals; every other source (adressen, personen, ..., ftm) becomes
+immutable, versioned source records (ingest.records)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +19,10 @@ from weerbaar.access.principal import Principal
 from weerbaar.cli.common import FAILURE, err, fail, find_user, open_runtime, out, validation_lines
 from weerbaar.core.errors import Forbidden, NotFound, ValidationFailed
 from weerbaar.core.runtime import Runtime
+from weerbaar.ingest import cells
 from weerbaar.ingest.csvfile import FileRefused
+from weerbaar.ingest.records import Progress as ProgressCallback
+from weerbaar.ingest.records import import_source
 from weerbaar.ingest.signals import ImportSummary, import_signals
 
 app = typer.Typer(help="Partnerbestanden importeren (CSV in het standaard aanleverformaat).", no_args_is_help=True)
@@ -69,30 +77,125 @@ def signalen(
     runtime = open_runtime()
     try:
         principal = cli_principal(runtime, gebruiker)
-        summary = _run_import(runtime, bestand, principal)
+        summary = _run_import(bestand, lambda progress: import_signals(runtime, bestand, principal, progress))
     finally:
         runtime.db.engine.dispose()
+    _report(summary, "signalen")
+
+
+Organisatie = Annotated[
+    str | None,
+    typer.Option("--organisatie", metavar="NAAM",
+                 help="De partner die het bestand aanleverde (standaard uw eigen organisatie)."),
+]
+Peildatum = Annotated[
+    str | None,
+    typer.Option("--peildatum", metavar="DATUM",
+                 help="De datum waarop het bestand de stand beschrijft, JJJJ-MM-DD of DD-MM-JJJJ (standaard vandaag)."),
+]
+MappingFile = Annotated[
+    Path | None,
+    typer.Option("--mapping", metavar="BESTAND", help="YAML-mapping voor een bestand in een andere indeling."),
+]
+
+SOURCE_HELP = {
+    "adressen": "Adressen en panden (BAG-achtig) importeren; werkt ook het adressenregister bij.",
+    "personen": "Inschrijvingen van personen (BRP-achtig) importeren.",
+    "bedrijven": "Bedrijven en vestigingen (KvK-achtig) importeren.",
+    "functionarissen": "Bestuurders, eigenaren en andere functionarissen van bedrijven importeren.",
+    "energie": "Energieverbruik per aansluiting en periode (netbeheerder) importeren.",
+    "transacties": "Vastgoedtransacties (Kadaster-achtig) importeren.",
+    "huurcontracten": "Huurcontracten van de woningcorporatie importeren.",
+}
+
+
+def _peildatum(value: str | None) -> date | None:
+    try:
+        return cells.parse_date(value)
+    except cells.CellError as exc:
+        fail(f"--peildatum: {exc.reason}")
+
+
+def _source_command(source: str, help_text: str) -> None:
+    def command(
+        bestand: Path,
+        organisatie: Organisatie = None,
+        peildatum: Peildatum = None,
+        mapping: MappingFile = None,
+        gebruiker: Gebruiker = None,
+    ) -> None:
+        _import_records(source, bestand, organisatie, peildatum, mapping, gebruiker)
+
+    # Set as an object, not a string: the help names the source, which only this closure knows.
+    command.__annotations__["bestand"] = Annotated[
+        Path, typer.Argument(metavar="BESTAND", help=f"CSV-bestand in het formaat '{source}'.")
+    ]
+    command.__doc__ = help_text + " Afgekeurde regels gaan naar de quarantaine."
+    app.command(source)(command)
+
+
+for _source, _help in SOURCE_HELP.items():
+    _source_command(_source, _help)
+
+
+@app.command("ftm")
+def ftm(
+    bestand: Annotated[
+        Path, typer.Argument(metavar="BESTAND", help="FollowTheMoney-entiteiten, één JSON-object per regel.")
+    ],
+    organisatie: Organisatie = None,
+    peildatum: Peildatum = None,
+    gebruiker: Gebruiker = None,
+) -> None:
+    """FollowTheMoney-entiteiten (JSON-regels) importeren als bron 'ftm'; afgekeurde regels gaan naar de quarantaine."""
+    _import_records("ftm", bestand, organisatie, peildatum, None, gebruiker)
+
+
+def _import_records(
+    source: str, bestand: Path, organisatie: str | None, peildatum: str | None, mapping: Path | None,
+    gebruiker: str | None,
+) -> None:
+    extract_date = _peildatum(peildatum)
+    runtime = open_runtime()
+    try:
+        principal = cli_principal(runtime, gebruiker)
+        summary = _run_import(bestand, lambda progress: import_source(
+            runtime, source, bestand, principal, organisation=organisatie, extract_date=extract_date,
+            mapping=mapping, progress=progress,
+        ))
+    finally:
+        runtime.db.engine.dispose()
+    _report(summary, source)
+
+
+def _report(summary: ImportSummary, source: str) -> None:
     console = out()
     console.print(summary_table(summary))
-    console.print(f"Tekenset: {summary.encoding}; scheidingsteken: '{summary.delimiter}'.")
+    if summary.delimiter:
+        console.print(f"Tekenset: {summary.encoding}; scheidingsteken: '{summary.delimiter}'.")
     if summary.seen_before:
         console.print("Dit bestand is al eerder ingelezen; er is niets dubbel opgeslagen.")
     if summary.in_quarantaine:
         console.print(
             f"{summary.in_quarantaine} regel(s) in quarantaine; bekijk ze met "
-            "'weerbaar quarantaine lijst --bron signalen'."
+            f"'weerbaar quarantaine lijst --bron {source}'."
         )
 
 
-def _run_import(runtime: Runtime, bestand: Path, principal: Principal) -> ImportSummary:
+def _run_import(bestand: Path, do: Callable[[ProgressCallback], ImportSummary]) -> ImportSummary:
     columns = (
         TextColumn("Importeren"), BarColumn(), TaskProgressColumn(), DownloadColumn(), TimeRemainingColumn(),
     )
     # The bar appears with the first row read, so a refused file shows only its errors.
     bar = Progress(*columns, console=err())
     task = bar.add_task("importeren", total=None, start=False)
+    shown = -1
 
     def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if done == shown:  # called per row; the bar only moves when more of the file was read
+            return
+        shown = done
         if not bar.live.is_started:
             bar.start()
             bar.start_task(task)
@@ -100,7 +203,7 @@ def _run_import(runtime: Runtime, bestand: Path, principal: Principal) -> Import
 
     try:
         try:
-            return import_signals(runtime, bestand, principal, progress)
+            return do(progress)
         finally:
             if bar.live.is_started:
                 bar.stop()
@@ -109,7 +212,8 @@ def _run_import(runtime: Runtime, bestand: Path, principal: Principal) -> Import
     except Forbidden as exc:
         fail(exc.reason)
     except ValidationFailed as exc:
-        fail(validation_lines(exc))
+        fail([*validation_lines(exc, {"organisatie": "--organisatie", "peildatum": "--peildatum"}),
+              "Het bestand is niet geïmporteerd; er is niets opgeslagen."])
     except OSError as exc:
         fail(f"Het bestand '{bestand}' is niet te lezen ({exc.strerror or exc}); er is niets opgeslagen.")
     except SQLAlchemyError as exc:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from weerbaar.cli import gebruiker, importeer, organisatie, quarantaine, token
+from weerbaar.cli import exporteer, gebruiker, importeer, organisatie, quarantaine, token
+from weerbaar.cli.analyseer import analyseer
 from weerbaar.cli.common import open_runtime
 from weerbaar.cli.demo import demo
 from weerbaar.cli.dutch import DutchGroup
@@ -27,7 +28,9 @@ app.add_typer(gebruiker.app, name="gebruiker")
 app.add_typer(token.app, name="token")
 app.add_typer(importeer.app, name="importeer")
 app.add_typer(quarantaine.app, name="quarantaine")
+app.add_typer(exporteer.app, name="exporteer")
 app.command("demo")(demo)
+app.command("analyseer")(analyseer)
 
 
 @app.command("server")

@@ -2,7 +2,9 @@
 
 Everything is fictional and deterministic: the same seed on the same day gives the same
 municipality. Signals are dated relative to today, so the demo always looks current.
-The whole build is one transaction: a failed build leaves nothing behind.
+The base (map, organisations, users, signals) is one transaction; then the partners'
+extracts are written to WEERBAAR_DATA/demo-bronnen and imported file by file, exactly as a
+coordinator would with `weerbaar importeer`, and linked as `weerbaar analyseer` does.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from time import perf_counter
 
+from weerbaar.access.principal import Principal
 from weerbaar.core import clock
-from weerbaar.core.models import Area, Setting
+from weerbaar.core.models import Address, Area, Setting, User
 from weerbaar.core.runtime import Runtime
 from weerbaar.demo.cast import DEMO_PASSWORD, ORGANISATIONS, USERS, build_cast
+from weerbaar.demo.extracts import write_extracts
 from weerbaar.demo.geography import BUURTEN, GEMEENTE_CODE, GEMEENTE_NAME, WIJKEN, Grid
 from weerbaar.demo.people import make_companies, make_people, make_plates
 from weerbaar.demo.register import build_addresses
 from weerbaar.demo.signals import Parties, plan_signals, register_all
+from weerbaar.ingest.records import import_source
+from weerbaar.ingest.signals import import_signals
+from weerbaar.resolve.service import run_resolution
 
 # Called as progress(step, done, total) while building; steps are Dutch labels.
 ProgressFn = Callable[[str, int, int], None]
@@ -27,6 +35,9 @@ ProgressFn = Callable[[str, int, int], None]
 STEP_MAP = "Kaart en adressen"
 STEP_CAST = "Organisaties en gebruikers"
 STEP_SIGNALS = "Signalen"
+STEP_EXTRACTS = "Bronbestanden importeren"
+STEP_LINK = "Koppelen"
+EXTRACTS_DIR = "demo-bronnen"
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,9 @@ class DemoSummary:
     persons: int = 0
     bsns: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    imports: dict[str, dict[str, int]] = field(default_factory=dict)
+    extracts_dir: str = ""
+    subjects: dict[str, int] = field(default_factory=dict)
 
 
 def build_demo(runtime: Runtime, seed: int = 2026, progress: ProgressFn | None = None) -> DemoSummary:
@@ -97,5 +111,31 @@ def build_demo(runtime: Runtime, seed: int = 2026, progress: ProgressFn | None =
         )
         summary.signals, summary.shares = stats.signals, stats.shares
         summary.persons, summary.bsns = stats.persons, stats.bsns
+    _import_and_link(runtime, seed, today, addresses, parties, cast.users["coordinator"], summary, report)
     summary.seconds = perf_counter() - started
     return summary
+
+
+def _import_and_link(
+    runtime: Runtime, seed: int, today: date, addresses: list[Address], parties: Parties, coordinator: User,
+    summary: DemoSummary, report: ProgressFn,
+) -> None:
+    """The partners' extracts, written in the standard layout with the noise real ones carry,
+    imported as a coordinator would (file by file, each atomic), then linked."""
+    directory = runtime.settings.data_dir / EXTRACTS_DIR
+    extracts = write_extracts(directory, seed, today, addresses, people=parties.people,
+                              companies=parties.companies, catalogue=runtime.catalogue)
+    principal = Principal.of(coordinator, runtime.catalogue, channel="cli")
+    total = len(extracts.files)
+    report(STEP_EXTRACTS, 0, total)
+    for done, (source, path) in enumerate(extracts.files.items(), 1):
+        if source == "signalen":
+            result = import_signals(runtime, path, principal)
+        else:
+            result = import_source(runtime, source, path, principal, organisation=extracts.organisations[source])
+        summary.imports[source] = result.counts()
+        report(STEP_EXTRACTS, done, total)
+    summary.extracts_dir = str(directory)
+    with runtime.db.transaction() as session:
+        figures = run_resolution(session, principal, progress=lambda step, done, total: report(STEP_LINK, done, total))
+    summary.subjects = {kind: counts["subjecten"] for kind, counts in figures.counts.items() if "subjecten" in counts}

@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+# Python's own default csv.field_size_limit. Checked here because that limit is global and
+# libraries change it on import (followthemoney raises it to 30 MB): a quote that is never
+# closed must still be reported, not swallow the rest of the file into one cell.
+MAX_FIELD = 131_072
 UTF8 = "utf-8-sig"  # decodes files with and without BOM alike
 CP1252 = "cp1252"
 _LATIN1_FALLBACK = "weerbaar-latin1"
@@ -166,6 +170,11 @@ class CsvFile:
                     "elk aanhalingsteken (\") wordt gesloten."
                 ]) from None
             previous_end = self._reader.line_num
+            if any(len(v) > MAX_FIELD for v in values):
+                raise FileRefused([
+                    f"Regel {start}: het bestand is vanaf hier niet te lezen (een veld is langer dan {MAX_FIELD} "
+                    "tekens); controleer of elk aanhalingsteken (\") wordt gesloten."
+                ])
             if not any(v.strip() for v in values):
                 continue  # blank lines and rows of bare separators carry no data
             yield _record(start, self.header, width, values)

@@ -1,7 +1,8 @@
 """Reading the quarantine: rows that failed validation, with file, line, column and reason.
 
 Quarantined rows hold the raw row, personal data included, so only those who may import
-may read them, only for their own organisation's imports, and every reading is logged.
+may read them — signalen for SIGNAL_IMPORT, partner extracts for SOURCES_IMPORT — only for
+their own organisation's imports, and every reading is logged.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
@@ -22,29 +23,43 @@ from weerbaar.ingest.models import ImportRun, QuarantinedRow
 # The source types of the standard delivery format (shared/spec/source-formats.md).
 SOURCES = (
     "adressen", "personen", "bedrijven", "functionarissen", "energie", "transacties",
-    "huurcontracten", "signalen",
+    "huurcontracten", "signalen", "ftm",
 )
+SIGNALS = "signalen"
 CSV_COLUMNS = ("bron", "bestand", "regel", "kolom", "reden")
 
 
+def readable_sources(principal: Principal) -> tuple[str, ...]:
+    """The sources whose quarantine the principal may read: those they may import."""
+    return tuple(
+        s for s in SOURCES
+        if principal.can(rights.SIGNAL_IMPORT if s == SIGNALS else rights.SOURCES_IMPORT)
+    )
+
+
 def check_may_read(principal: Principal) -> None:
-    if not principal.can(rights.SIGNAL_IMPORT):
+    if not readable_sources(principal):
         raise Forbidden("Uw rol mag de quarantaine niet inzien; dat mag wie mag importeren.")
 
 
-def quarantined_rows(session: Session, principal: Principal, source: str | None = None) -> Iterator[QuarantinedRow]:
+def quarantine_query(principal: Principal, source: str | None = None) -> Select[tuple[QuarantinedRow]]:
     """The quarantine of imports done by the principal's organisation, file by file, line by line."""
     check_may_read(principal)
     query = (
         select(QuarantinedRow)
         .join(ImportRun, ImportRun.id == QuarantinedRow.run_id)
         .join(User, User.id == ImportRun.by_user_id)
-        .where(User.organisation_id == principal.organisation_id)
+        .where(User.organisation_id == principal.organisation_id,
+               QuarantinedRow.source.in_(readable_sources(principal)))
         .order_by(ImportRun.started_at, QuarantinedRow.file_name, QuarantinedRow.line, QuarantinedRow.id)
     )
     if source:
         query = query.where(QuarantinedRow.source == source)
-    yield from session.scalars(query.execution_options(yield_per=1000))
+    return query
+
+
+def quarantined_rows(session: Session, principal: Principal, source: str | None = None) -> Iterator[QuarantinedRow]:
+    yield from session.scalars(quarantine_query(principal, source).execution_options(yield_per=1000))
 
 
 def as_csv_row(row: QuarantinedRow) -> tuple[str, str, int, str, str]:

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from weerbaar.access import admin, logbook, rights
 from weerbaar.access.principal import Principal
 from weerbaar.core.errors import Forbidden, ValidationFailed
-from weerbaar.core.models import User
 from weerbaar.core.runtime import Runtime
 from weerbaar.ingest import rows
 from weerbaar.ingest.csvfile import CsvFile, CsvRecord, FileRefused, open_csv
-from weerbaar.ingest.models import ImportedAttributes, ImportRun, QuarantinedRow
+from weerbaar.ingest.models import ImportedAttributes, ImportRun
+from weerbaar.ingest.runs import QuarantineWriter, find_run
 from weerbaar.intake.models import Signal
 from weerbaar.intake.schemas import SignaalIn, parse_signal
 from weerbaar.intake.service import Provenance, content_hash, register_signal
@@ -48,9 +48,11 @@ class ImportSummary:
     delimiter: str
     run_id: str | None = None
     seen_before: bool = False  # the same file (by content) was imported earlier
-    gelezen: int = 0  # data rows read (blank rows not counted)
-    geaccepteerd: int = 0  # nieuw + ongewijzigd
-    in_quarantaine: int = 0  # rows with at least one problem, gewijzigd included
+    gelezen: int = 0  # data rows (or entities) read; blank rows not counted
+    # Signals: nieuw + ongewijzigd (a changed signal is quarantined, see the module docstring).
+    # Partner extracts: nieuw + gewijzigd + ongewijzigd (a change becomes a new version).
+    geaccepteerd: int = 0
+    in_quarantaine: int = 0  # rows with at least one problem
     nieuw: int = 0
     gewijzigd: int = 0
     ongewijzigd: int = 0
@@ -87,24 +89,24 @@ class _Import:
         self.progress = progress
         self.summary = ImportSummary(csv_file.name, csv_file.encoding, csv_file.delimiter)
         self.organisations: dict[str, tuple[str | None, str | None]] = {}
-        self.known = _KnownQuarantine(session)
 
     def run(self) -> ImportSummary:
-        run = self._find_run()
+        run = find_run(self.session, SOURCE, self.csv.facts.sha256, self.principal)
         self.summary.seen_before = run is not None
         if run is None:
             run = ImportRun(source=SOURCE, file_name=self.file_name, file_hash=self.csv.facts.sha256,
                             by_user_id=self.principal.user_id, counts={})
             self.session.add(run)
             self.session.flush()
-        else:
-            self.known.run_id = run.id
         self.run_id = run.id
         self.summary.run_id = run.id
+        self.quarantine = QuarantineWriter(self.session, run.id, SOURCE, self.file_name, self.csv.header,
+                                           earlier_run_id=run.id if self.summary.seen_before else None)
         for record in self.csv:
             self._row(record)
             if self.progress is not None:
                 self.progress(self.csv.bytes_read, self.csv.facts.size)
+        self.quarantine.flush()
         if not self.summary.seen_before:
             run.counts = self.summary.counts()
         logbook.record(
@@ -114,19 +116,6 @@ class _Import:
                      "eerderIngelezen": self.summary.seen_before, **self.summary.counts()},
         )
         return self.summary
-
-    def _find_run(self) -> ImportRun | None:
-        # Same file, imported before by someone of the same organisation: their quarantine
-        # is this file's quarantine. Another organisation's import of it is theirs.
-        query = (
-            select(ImportRun)
-            .join(User, User.id == ImportRun.by_user_id)
-            .where(ImportRun.source == SOURCE, ImportRun.file_hash == self.csv.facts.sha256,
-                   User.organisation_id == self.principal.organisation_id)
-            .order_by(ImportRun.started_at)
-            .limit(1)
-        )
-        return self.session.scalars(query).first()
 
     def _row(self, record: CsvRecord) -> None:
         self.summary.gelezen += 1
@@ -207,41 +196,4 @@ class _Import:
 
     def _quarantine(self, record: CsvRecord, problems: list[tuple[str | None, str]]) -> None:
         self.summary.in_quarantaine += 1
-        # In the order of the file's columns, as the partner reads the row.
-        position = {name: i for i, name in enumerate(self.csv.header)}
-        ordered = sorted(dict.fromkeys(problems), key=lambda p: position.get(p[0] or "", -1))
-        for column, reason in ordered:
-            if self.known.has(record.line, column, reason):
-                continue
-            self.session.add(QuarantinedRow(
-                run_id=self.run_id, source=SOURCE, file_name=self.file_name, line=record.line,
-                column=column, reason=reason, raw=record.cells,
-            ))
-
-
-class _KnownQuarantine:
-    """Quarantine rows an earlier import of the same file wrote, looked up a window of lines
-    at a time (lines only increase), so a re-import neither duplicates them nor holds them all."""
-
-    WINDOW = 5000
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.run_id: str | None = None
-        self._start = self._end = 0
-        self._keys: set[tuple[int, str | None, str]] = set()
-
-    def has(self, line: int, column: str | None, reason: str) -> bool:
-        if self.run_id is None:
-            return False
-        if not self._start <= line < self._end:
-            self._start, self._end = line, line + self.WINDOW
-            found = self.session.execute(
-                select(QuarantinedRow.line, QuarantinedRow.column, QuarantinedRow.reason).where(
-                    QuarantinedRow.run_id == self.run_id,
-                    QuarantinedRow.line >= self._start,
-                    QuarantinedRow.line < self._end,
-                )
-            )
-            self._keys = {(r.line, r.column, r.reason) for r in found}
-        return (line, column, reason) in self._keys
+        self.quarantine.add(record.line, record.cells, problems)

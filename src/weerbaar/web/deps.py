@@ -159,6 +159,12 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
         items.append(("/signalen", "Signalen"))
     if page.can(rights.SIGNAL_REGISTER):
         items.append(("/signalen/nieuw", "Nieuw signaal"))
+    if page.can(rights.SIGNAL_IMPORT, rights.SOURCES_IMPORT):
+        items.append(("/quarantaine", "Quarantaine"))
+    if page.can(rights.SOURCES_READ):
+        items.append(("/subjecten", "Subjecten"))
+    if page.can(rights.MATCHES_JUDGE):
+        items.append(("/koppelvoorstellen", "Koppelvoorstellen"))
     if page.can(rights.LOG_READ):
         items.append(("/logboek", "Logboek"))
     if page.can(rights.ORGANISATIONS_MANAGE, rights.USERS_MANAGE):

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from weerbaar.web import admin_pages, login, signal_list, signals
+from weerbaar.web import admin_pages, login, quarantine_page, review_pages, signal_list, signals, subject_pages
 from weerbaar.web.deps import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,6 +18,9 @@ router.include_router(login.router)
 router.include_router(admin_pages.router)
 router.include_router(signals.router)  # before the list: /signalen/nieuw is not an id
 router.include_router(signal_list.router)
+router.include_router(quarantine_page.router)
+router.include_router(subject_pages.router)
+router.include_router(review_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),

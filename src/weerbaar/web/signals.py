@@ -12,6 +12,7 @@ from weerbaar.core import clock
 from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.intake import queries, serialize, service
 from weerbaar.intake.schemas import LocatieIn, parse_signal, validate_model
+from weerbaar.resolve import incremental
 from weerbaar.web import lookups
 from weerbaar.web.deps import READ_RIGHTS, FormDep, Page, PageDep
 from weerbaar.web.signal_form import (
@@ -69,6 +70,7 @@ def submit_signal(page: PageDep, posted: FormDep) -> Response:
         data = parse_signal(body, page.rt.catalogue)
         signal = service.register_signal(page.db, page.principal, data, page.rt.catalogue,
                                          service.Provenance("formulier"))
+        incremental.link_signal(page.db, signal)  # matched against known subjects at intake
     except ValidationFailed as exc:
         return _form_page(page, form, exc.errors, rows, status=422)
     return RedirectResponse(f"/signalen/{signal.id}?melding=opgeslagen", 303)

@@ -1,0 +1,461 @@
+"""Import of partner extracts (adressen, personen, ..., ftm) as immutable, versioned source records.
+
+One file is one transaction: either every good row is stored and every bad row is in
+quarantine, or (on a crash, Ctrl-C, or a file that cannot be read) nothing changed.
+
+A record is identified by (source, delivering organisation, record_key) and its content
+by a hash of its normalised data and extras. Per row:
+
+- key unknown                       → version 1 ("nieuw");
+- same content as the current one   → nothing stored ("ongewijzigd");
+- other content                     → version n+1, the previous one gets superseded_at and
+                                      superseded_by ("gewijzigd"), so history keeps what was
+                                      known when;
+- key seen earlier in the same file with other content, or current version comes from a
+  newer extract (later peildatum) → quarantined with the reason.
+
+Re-importing the same file (same SHA-256, same owner, same importing organisation) reuses
+its run: its rows are recognised among that run's versions, even when a newer extract has
+superseded them since, and its quarantine is not written twice.
+
+The work is done in batches of `BATCH` rows: one query finds the current versions of the
+batch's keys, one bulk insert stores the new versions. Nothing proportional to the file
+is held in memory — duplicates within the file are found through the database, where the
+rows of earlier batches of this run already are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from weerbaar.access import admin, logbook, rights
+from weerbaar.access.principal import Principal
+from weerbaar.core import clock
+from weerbaar.core.errors import FieldError, Forbidden, ValidationFailed
+from weerbaar.core.models import Address, Organisation
+from weerbaar.core.runtime import Runtime
+from weerbaar.ingest import sources
+from weerbaar.ingest.csvfile import CsvFile, FileRefused, open_csv
+from weerbaar.ingest.mapping import Mapping, load_mapping
+from weerbaar.ingest.models import ImportRun, SourceRecord
+from weerbaar.ingest.runs import Candidate, Problem, QuarantineWriter, find_run
+from weerbaar.ingest.signals import ImportSummary
+
+BATCH = 1000
+FTM = "ftm"
+SOURCES: tuple[str, ...] = (*sources.SOURCE_NAMES, FTM)
+
+Progress = Callable[[int, int], None]  # (bytes read, file size)
+
+
+class Reader(Protocol):
+    """A partner file as a stream of candidates; CSV layouts and FtM entity files alike."""
+
+    name: str
+    encoding: str
+    delimiter: str
+    sha256: str
+    size: int
+    columns: tuple[str, ...]  # order of quarantine rows within a line
+    key_column: str | None
+    key_label: str
+
+    @property
+    def bytes_read(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Candidate]: ...
+
+
+def content_hash(data: dict[str, Any], extras: dict[str, Any]) -> str:
+    canonical = json.dumps({"data": data, "extras": extras}, sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- reading a CSV extract --------------------------------------------------------------------
+
+
+class CsvSource:
+    """A CSV extract in a standard layout, or in another layout through a mapping."""
+
+    def __init__(self, csv_file: CsvFile, spec: sources.SourceSpec, mapping: Mapping | None = None) -> None:
+        self.csv = csv_file
+        self.spec = spec
+        self.mapping = mapping
+        self.name = csv_file.name
+        self.encoding = csv_file.encoding
+        self.delimiter = csv_file.delimiter
+        self.sha256 = csv_file.facts.sha256
+        self.size = csv_file.facts.size
+        self.columns = tuple(csv_file.header)
+        self.key_column = self._origin(spec.key_column)
+        self.key_label = spec.key_label
+
+    def header_problems(self) -> list[str]:
+        if self.mapping is not None:
+            return self.mapping.header_problems(self.csv.header)
+        return self.spec.header_problems(self.csv.header)
+
+    @property
+    def bytes_read(self) -> int:
+        return self.csv.bytes_read
+
+    def _origin(self, column: str | None) -> str | None:
+        return self.mapping.origin(column) if self.mapping is not None else column
+
+    def __iter__(self) -> Iterator[Candidate]:
+        known = frozenset(self.spec.columns)
+        for record in self.csv:
+            candidate = Candidate(line=record.line, raw=record.cells)
+            if record.problem:
+                candidate.problems.append((None, record.problem))
+                yield candidate
+                continue
+            if self.mapping is not None:
+                row, extras, problems = self.mapping.apply(record.cells)
+            else:
+                row = record.cells
+                extras = {k: v for k, v in record.cells.items() if k not in known and v.strip()}
+                problems = []
+            data, found = sources.validate(self.spec, row)
+            candidate.problems = problems + [(self._origin(column), reason) for column, reason in found]
+            if not candidate.problems:
+                candidate.data, candidate.extras = data, extras
+                candidate.key = self.spec.make_key(data)
+            yield candidate
+
+
+# --- the import -------------------------------------------------------------------------------
+
+
+def import_source(
+    runtime: Runtime,
+    source: str,
+    path: Path | str,
+    principal: Principal,
+    *,
+    organisation: str | None = None,
+    extract_date: date | None = None,
+    mapping: Path | str | Mapping | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import one partner extract; raises Forbidden, ValidationFailed or FileRefused (Dutch)
+    before storing anything.
+
+    `organisation` is the delivering partner by name (default: the importer's own); it must
+    belong to the importer's municipality. `extract_date` is the peildatum (default today).
+    """
+    check_may_import(principal)
+    if source not in SOURCES:
+        raise FileRefused([f"Onbekende bron '{source}'; kies uit {', '.join(SOURCES)}."])
+    peildatum = extract_date or clock.today()
+    if peildatum > clock.today():
+        raise ValidationFailed([FieldError("peildatum", "peildatum_toekomst",
+                                           "De peildatum ligt in de toekomst; geef de datum van het bestand.")])
+    if source == FTM:
+        from weerbaar.ingest.ftm import open_entities
+
+        if mapping is not None:
+            raise FileRefused(["Een mapping geldt alleen voor CSV-bestanden, niet voor FtM-entiteiten."])
+
+        with open_entities(path) as reader:
+            return _in_transaction(runtime, source, reader, principal, organisation, peildatum, progress)
+    spec = sources.spec_for(source)
+    layout = mapping if isinstance(mapping, Mapping) or mapping is None else load_mapping(mapping, source)
+    if layout is not None and layout.source != source:
+        raise FileRefused([f"De mapping is voor bron '{layout.source}', maar u importeert '{source}'."])
+    with open_csv(path) as csv_file:
+        reader = CsvSource(csv_file, spec, layout)
+        if problems := reader.header_problems():
+            raise FileRefused(problems)
+        return _in_transaction(runtime, source, reader, principal, organisation, peildatum, progress)
+
+
+def check_may_import(principal: Principal) -> None:
+    if not principal.can(rights.SOURCES_IMPORT):
+        raise Forbidden("Uw rol mag geen bronbestanden importeren; dat mag de coördinator of analist.")
+    if not principal.municipality_code:
+        raise Forbidden("Uw organisatie hoort niet bij een gemeente; bronbestanden horen bij een gemeente.")
+
+
+def _in_transaction(
+    runtime: Runtime, source: str, reader: Reader, principal: Principal, organisation: str | None,
+    extract_date: date, progress: Progress | None,
+) -> ImportSummary:
+    with runtime.db.transaction() as session:
+        owner = delivering_organisation(session, principal, organisation)
+        return _Import(session, principal, source, reader, owner, extract_date, progress).run()
+
+
+def delivering_organisation(session: Session, principal: Principal, name: str | None) -> Organisation:
+    """The partner whose extract this is: by name, and within the importer's municipality."""
+    if name is None or not name.strip():
+        org = session.get(Organisation, principal.organisation_id)
+        assert org is not None
+        return org
+    org = admin.find_organisation(session, name.strip())
+    if org is None:
+        raise ValidationFailed([FieldError("organisatie", "organisatie_onbekend",
+                                           f"Onbekende organisatie '{name.strip()}'; gebruik de naam zoals die "
+                                           "in Weerbaar staat.")])
+    if org.municipality_code != principal.municipality_code:
+        raise ValidationFailed([FieldError("organisatie", "organisatie_andere_gemeente",
+                                           f"De organisatie '{org.name}' hoort niet bij uw gemeente.")])
+    return org
+
+
+class _Import:
+    def __init__(
+        self, session: Session, principal: Principal, source: str, reader: Reader, owner: Organisation,
+        extract_date: date, progress: Progress | None,
+    ) -> None:
+        self.session = session
+        self.principal = principal
+        self.source = source
+        self.reader = reader
+        self.owner = owner
+        self.extract_date = extract_date
+        self.progress = progress
+        self.file_name = reader.name[:300]
+        self.summary = ImportSummary(reader.name, reader.encoding, reader.delimiter)
+
+    def run(self) -> ImportSummary:
+        run = find_run(self.session, self.source, self.reader.sha256, self.principal, self.owner.id)
+        seen_before = run is not None
+        if run is None:
+            run = ImportRun(source=self.source, file_name=self.file_name, file_hash=self.reader.sha256,
+                            by_user_id=self.principal.user_id, counts={}, organisation_id=self.owner.id,
+                            extract_date=self.extract_date)
+            self.session.add(run)
+            self.session.flush()
+        self.summary.run_id, self.summary.seen_before = run.id, seen_before
+        quarantine = QuarantineWriter(self.session, run.id, self.source, self.file_name, self.reader.columns,
+                                      earlier_run_id=run.id if seen_before else None)
+        store = _Store(self, run, quarantine, seen_before)
+        for candidate in self.reader:
+            self.summary.gelezen += 1
+            store.add(candidate)
+            if self.progress is not None:
+                self.progress(self.reader.bytes_read, self.reader.size)
+        store.flush()
+        quarantine.flush()
+        if not seen_before:
+            run.counts = self.summary.counts()
+        logbook.record(
+            self.session, self.principal, logbook.IMPORT, object_type="import", object_id=run.id,
+            purpose=f"bulkimport {self.source}",
+            details={"bron": self.source, "bestand": self.file_name, "sha256": self.reader.sha256,
+                     "organisatie": self.owner.name, "peildatum": self.extract_date.isoformat(),
+                     "eerderIngelezen": seen_before, **self.summary.counts()},
+        )
+        return self.summary
+
+
+@dataclass
+class _Current:
+    id: int
+    version: int
+    content_hash: str
+    run_id: str
+    extract_date: date
+    line: int
+
+
+class _Store:
+    """Decides per candidate (new, changed, unchanged, refused) and writes a batch at a time."""
+
+    def __init__(self, job: _Import, run: ImportRun, quarantine: QuarantineWriter, seen_before: bool) -> None:
+        self.job = job
+        self.session = job.session
+        self.summary = job.summary
+        self.run = run
+        self.quarantine = quarantine
+        self.seen_before = seen_before
+        self.now = clock.now()
+        self.batch: list[Candidate] = []
+        self.on_current: Callable[[list[dict[str, Any]]], None] | None = (
+            self._upsert_addresses if job.source == "adressen" else None
+        )
+
+    def add(self, candidate: Candidate) -> None:
+        self.batch.append(candidate)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        keys = list({c.key for c in batch if not c.problems and c.key})
+        current = self._current(keys)
+        same_run = self._versions_of_this_run(keys) if self.seen_before else {}
+        inserts: list[dict[str, Any]] = []
+        supersede: list[tuple[int, int]] = []  # (previous id, index in inserts)
+        now_current: list[dict[str, Any]] = []
+        pending: dict[str, tuple[str, int]] = {}  # key -> (hash, line) decided in this batch
+        for c in batch:
+            if c.problems or c.data is None or c.key is None:
+                self._refuse(c, c.problems or [(self.job.reader.key_column, "De sleutel ontbreekt.")])
+                continue
+            digest = content_hash(c.data, c.extras)
+            earlier = pending.get(c.key)
+            if earlier is None and c.key in same_run:
+                versions = same_run[c.key]
+                earlier = versions.get(digest) or next(iter(versions.values()))
+            cur = current.get(c.key)
+            if earlier is None and cur is not None and cur.run_id == self.run.id:
+                earlier = (cur.content_hash, cur.line)
+            if earlier is not None:
+                self._repeat(c, digest, earlier)
+                continue
+            pending[c.key] = (digest, c.line)
+            if cur is not None and cur.content_hash == digest:
+                self._accept("ongewijzigd")
+                now_current.append(c.data)
+                continue
+            if cur is not None and cur.extract_date > self.job.extract_date:
+                pending.pop(c.key)
+                self._refuse(c, [(self.job.reader.key_column, (
+                    f"Er is al een nieuwere levering van dit record (peildatum {cur.extract_date.isoformat()}); "
+                    "een oudere levering vervangt die niet."))])
+                continue
+            if cur is not None:
+                supersede.append((cur.id, len(inserts)))
+            inserts.append(self._row(c, digest, cur.version + 1 if cur else 1))
+            self._accept("gewijzigd" if cur else "nieuw")
+            now_current.append(c.data)
+        self._write(inserts, supersede)
+        if self.on_current and now_current:
+            self.on_current(now_current)
+
+    def _repeat(self, c: Candidate, digest: str, earlier: tuple[str, int]) -> None:
+        """The key occurred before in this file (or in the earlier run of this very file)."""
+        earlier_hash, earlier_line = earlier
+        if earlier_hash == digest:
+            self._accept("ongewijzigd")
+            return
+        self._refuse(c, [(self.job.reader.key_column, (
+            f"De sleutel ({self.job.reader.key_label}: '{c.key}') komt al eerder in dit bestand voor "
+            f"(regel {earlier_line}) met andere inhoud; deze regel is niet opgenomen."))])
+
+    def _accept(self, outcome: str) -> None:
+        self.summary.geaccepteerd += 1
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+
+    def _refuse(self, c: Candidate, problems: list[Problem]) -> None:
+        self.summary.in_quarantaine += 1
+        self.quarantine.add(c.line, c.raw, problems)
+
+    def _row(self, c: Candidate, digest: str, version: int) -> dict[str, Any]:
+        job = self.job
+        return {
+            "source": job.source, "organisation_id": job.owner.id,
+            "municipality_code": job.principal.municipality_code, "record_key": c.key, "version": version,
+            "content_hash": digest, "data": c.data, "extras": c.extras, "run_id": self.run.id,
+            "file_name": job.file_name, "line": c.line, "extract_date": job.extract_date, "imported_at": self.now,
+        }
+
+    def _current(self, keys: list[str]) -> dict[str, _Current]:
+        if not keys:
+            return {}
+        query = select(
+            SourceRecord.record_key, SourceRecord.id, SourceRecord.version, SourceRecord.content_hash,
+            SourceRecord.run_id, SourceRecord.extract_date, SourceRecord.line,
+        ).where(
+            SourceRecord.source == self.job.source, SourceRecord.organisation_id == self.job.owner.id,
+            SourceRecord.record_key.in_(keys), SourceRecord.superseded_at.is_(None),
+        ).order_by(SourceRecord.version)
+        return {r.record_key: _Current(r.id, r.version, r.content_hash, r.run_id, r.extract_date, r.line)
+                for r in self.session.execute(query)}
+
+    def _versions_of_this_run(self, keys: list[str]) -> dict[str, dict[str, tuple[str, int]]]:
+        """key -> {hash: (hash, line)} of every version an earlier import of this file stored."""
+        if not keys:
+            return {}
+        query = select(SourceRecord.record_key, SourceRecord.content_hash, SourceRecord.line).where(
+            SourceRecord.run_id == self.run.id, SourceRecord.source == self.job.source,
+            SourceRecord.organisation_id == self.job.owner.id, SourceRecord.record_key.in_(keys),
+        )
+        out: dict[str, dict[str, tuple[str, int]]] = {}
+        for r in self.session.execute(query):
+            out.setdefault(r.record_key, {})[r.content_hash] = (r.content_hash, r.line)
+        return out
+
+    def _write(self, inserts: list[dict[str, Any]], supersede: list[tuple[int, int]]) -> None:
+        if not inserts:
+            return
+        ids = list(self.session.scalars(
+            insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True), inserts
+        ))
+        if supersede:
+            self.session.execute(update(SourceRecord), [
+                {"id": previous, "superseded_at": self.now, "superseded_by": ids[index]}
+                for previous, index in supersede
+            ])
+
+    def _upsert_addresses(self, rows: list[dict[str, Any]]) -> None:
+        """Keep the current address register (core Address) in step with the adressen extract,
+        so intake finds addresses by id or postcode; the history stays in source_records."""
+        wanted = {r["adres_id"]: _address_values(r) for r in rows}
+        existing = {
+            a.id: a for a in self.session.execute(
+                select(Address.__table__).where(Address.id.in_(list(wanted)))
+            )
+        }
+        new = [v for k, v in wanted.items() if k not in existing]
+        changed = [v for k, v in wanted.items()
+                   if k in existing and any(getattr(existing[k], f) != v[f] for f in v)]
+        if new:
+            self.session.execute(insert(Address), new)
+        if changed:
+            self.session.execute(update(Address), changed)
+
+
+def _address_values(data: dict[str, Any]) -> dict[str, Any]:
+    def cut(value: str | None, size: int) -> str | None:
+        return value[:size] if value else None
+
+    uses = data.get("gebruiksdoel") or []
+    return {
+        "id": data["adres_id"], "street": cut(data.get("straat"), 200), "house_number": data["huisnummer"],
+        "house_letter": data.get("huisletter"), "addition": data.get("toevoeging"), "postcode": data["postcode"],
+        "city": cut(data.get("woonplaats"), 100), "municipality_code": data.get("gemeentecode"),
+        "district_code": data.get("wijkcode"), "neighbourhood_code": data.get("buurtcode"),
+        "use": cut("|".join(uses), 200), "floor_area": data.get("oppervlakte_m2"),
+        "year_built": data.get("bouwjaar"), "holiday_park": cut(data.get("vakantiepark"), 200),
+        "lat": data.get("lat"), "lon": data.get("lon"),
+    }
+
+
+# --- reading history --------------------------------------------------------------------------
+
+
+def history(session: Session, source: str, organisation_id: str, record_key: str) -> list[SourceRecord]:
+    """Every version of one record, oldest first: what each extract said, and until when."""
+    query = select(SourceRecord).where(
+        SourceRecord.source == source, SourceRecord.organisation_id == organisation_id,
+        SourceRecord.record_key == record_key,
+    ).order_by(SourceRecord.version)
+    return list(session.scalars(query))
+
+
+def known_at(
+    session: Session, source: str, organisation_id: str, record_key: str, moment: datetime
+) -> SourceRecord | None:
+    """The version Weerbaar held at `moment` (None if the record was not yet known then)."""
+    moment = clock.as_utc(moment)
+    for version in reversed(history(session, source, organisation_id, record_key)):
+        imported = clock.as_utc(version.imported_at)
+        superseded = clock.as_utc(version.superseded_at) if version.superseded_at else None
+        if imported <= moment and (superseded is None or superseded > moment):
+            return version
+    return None

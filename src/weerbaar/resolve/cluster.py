@@ -1,0 +1,117 @@
+"""Clustering scored pairs into subjects, with human judgements, and stable subject ids.
+
+Pure Python, no Splink: the rules people rely on must be obvious from the code.
+
+- A "same" judgement joins two mentions, transitively (a=b and b=c puts a, b, c together).
+- A "different" judgement forbids two mentions ever sharing a cluster: every union, by a
+  judgement or by the model, that would put them together is skipped. Negative judgements win
+  over contradicting positive ones.
+- Model edges are taken strongest first (then by uid, so the result is deterministic).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+
+class _Forest:
+    """Union-find where each root also knows which mentions its cluster may never hold."""
+
+    def __init__(self, uids: Iterable[str]) -> None:
+        self.parent: dict[str, str] = {}
+        self.forbidden: dict[str, set[str]] = {}
+        for uid in uids:
+            self.add(uid)
+
+    def add(self, uid: str) -> None:
+        if uid not in self.parent:
+            self.parent[uid] = uid
+            self.forbidden[uid] = set()
+
+    def find(self, uid: str) -> str:
+        root = uid
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[uid] != root:  # path compression
+            self.parent[uid], uid = root, self.parent[uid]
+        return root
+
+    def forbid(self, a: str, b: str) -> None:
+        self.forbidden[self.find(a)].add(b)
+        self.forbidden[self.find(b)].add(a)
+
+    def union(self, a: str, b: str) -> bool:
+        """Join the clusters of a and b unless that joins a forbidden pair; True if joined."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if any(self.find(x) == rb for x in self.forbidden[ra]) or any(self.find(x) == ra for x in self.forbidden[rb]):
+            return False
+        if len(self.forbidden[ra]) < len(self.forbidden[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.forbidden[ra] |= self.forbidden.pop(rb)
+        return True
+
+
+def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: Iterable[tuple[str, str]],
+            different: Iterable[tuple[str, str]], threshold: float = 0.5) -> list[list[str]]:
+    """Clusters of mention uids: each sorted, the list sorted by first member.
+
+    Every uid appears in exactly one cluster (uids only named in edges or judgements too).
+    """
+    forest = _Forest(uids)
+    same, different = list(same), list(different)
+    strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
+    for a, b, *_ in [*same, *different, *strong]:
+        forest.add(a)
+        forest.add(b)
+    for a, b in sorted(tuple(sorted(p)) for p in different):
+        if a != b:
+            forest.forbid(a, b)
+    for a, b in sorted(tuple(sorted(p)) for p in same):
+        forest.union(a, b)
+    for a, b, _ in strong:
+        forest.union(a, b)
+    groups: dict[str, list[str]] = {}
+    for uid in forest.parent:
+        groups.setdefault(forest.find(uid), []).append(uid)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: Callable[[], str]
+               ) -> tuple[dict[str, str], dict[str, str]]:
+    """Subject ids for clusters, stable across runs.
+
+    Returns (uid -> subject id, retired subject id -> subject id it merged into).
+
+    Old ids are handed out greedily by how many of a cluster's mentions they held (most first;
+    ties: smallest old id, then the cluster with the smallest member), so that a cluster keeps
+    the id most of its mentions had and each old id goes to at most one cluster - the one
+    holding most of its mentions. Clusters left without an old id get `new_id()` in the order
+    of their smallest member. An old id given to no cluster is reported as merged into the
+    subject that now holds most of its mentions (ties: smallest id).
+    """
+    ordered = sorted(sorted(c) for c in clusters if c)
+    candidates: list[tuple[int, str, int]] = []
+    for index, members in enumerate(ordered):
+        for old, count in Counter(previous[u] for u in members if u in previous).items():
+            candidates.append((-count, old, index))
+    candidates.sort()
+    cluster_id: dict[int, str] = {}
+    used: set[str] = set()
+    for _, old, index in candidates:
+        if index not in cluster_id and old not in used:
+            cluster_id[index] = old
+            used.add(old)
+    for index in range(len(ordered)):
+        if index not in cluster_id:
+            cluster_id[index] = new_id()
+    mapping = {uid: cluster_id[i] for i, members in enumerate(ordered) for uid in members}
+    merged: dict[str, str] = {}
+    for old in sorted(set(previous.values()) - used):
+        now = Counter(mapping[u] for u, o in previous.items() if o == old and u in mapping)
+        if now:
+            merged[old] = min(now.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return mapping, merged

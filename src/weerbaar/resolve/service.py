@@ -1,0 +1,590 @@
+"""The linking run of `weerbaar analyseer`: source records -> mentions -> subjects.
+
+One run, one transaction, for one municipality:
+
+1. gather the mentions of every current source record (resolve.mentions);
+2. addresses and companies link on keys (adres_id or postcode + huisnummer + toevoeging;
+   KvK number, else the normalised trade name); persons through the Splink model
+   (resolve.engine), plus equal BSNs;
+3. human judgements override the model: the latest verdict per pair counts, "zelfde" is
+   transitive, "verschillend" blocks (resolve.cluster);
+4. clusters keep the subject ids they had (resolve.cluster.assign_ids), so a re-run or
+   new data never renumbers a subject;
+5. links are written with their explanation, uncertain pairs go to the review queue,
+   blocking keys and the trained model are kept for matching at intake, and the signals
+   are linked to the subjects they are about (resolve.incremental).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from weerbaar.access import logbook, rights
+from weerbaar.access.principal import Principal
+from weerbaar.core.clock import now
+from weerbaar.core.errors import Forbidden
+from weerbaar.core.models import Address, new_id
+from weerbaar.core.names import display_name, fold
+from weerbaar.ingest.models import SourceRecord
+from weerbaar.resolve import cluster as clustering
+from weerbaar.resolve.engine import ScoredPair, make_resolver
+from weerbaar.resolve.mentions import Mention, mention_uid, mentions_of, parse_uid
+from weerbaar.resolve.models import (
+    ADDRESS,
+    COMPANY,
+    ID_PREFIX,
+    KINDS,
+    PERSON,
+    MatchJudgement,
+    MatchModel,
+    MatchRun,
+    ReviewPair,
+    Subject,
+    SubjectKey,
+    SubjectLink,
+)
+from weerbaar.resolve.normalise import company_name_key
+from weerbaar.resolve.realtime import blocking_keys
+
+# A pair at or above MATCH links; pairs between DOUBT and SURE that the model scored go to
+# the review queue (the band where Splink's probability is neither here nor there).
+MATCH = 0.5
+DOUBT = 0.2
+SURE = 0.9
+REVIEW_LIMIT = 2000  # per kind and run: a queue nobody can finish helps nobody
+
+ProgressFn = Callable[[str, int, int], None]
+
+SAME, DIFFERENT = "zelfde", "verschillend"
+
+# Explanations of deterministic links, in the shape of the model's explanations.
+KEY_REASONS = {
+    "adres_id": "zelfde BAG-adres-id",
+    "adres": "zelfde postcode, huisnummer en toevoeging",
+    "adres_tekst": "zelfde adres (volledige tekst)",
+    "kvk": "zelfde KvK-nummer",
+    "handelsnaam": "zelfde handelsnaam (zonder rechtsvorm)",
+    "bsn": "zelfde BSN",
+}
+
+
+@dataclass
+class Edge:
+    a: str
+    b: str
+    probability: float
+    explanation: dict[str, Any]
+
+
+@dataclass
+class KindResult:
+    mentions: dict[str, Mention] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    doubtful: list[Edge] = field(default_factory=list)
+    model: dict | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunFigures:
+    run_id: str
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"aantallen": self.counts, "seconden": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def check_may_run(principal: Principal) -> None:
+    if not principal.can(rights.ANALYSIS_RUN) or not principal.municipality_code:
+        raise Forbidden("Uw rol mag de analyse niet draaien; dat mag de coördinator of analist van de gemeente.")
+
+
+def run_resolution(
+    session: Session, principal: Principal, *, backend: str = "duckdb", progress: ProgressFn | None = None
+) -> RunFigures:
+    """Link the municipality's current source records into subjects (one transaction: the caller's)."""
+    check_may_run(principal)
+    municipality = principal.municipality_code
+    assert municipality is not None
+    run = MatchRun(municipality_code=municipality, by_user_id=principal.user_id)
+    session.add(run)
+    session.flush()
+    figures = RunFigures(run.id)
+
+    def step(name: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(name, done, total)
+
+    started = perf_counter()
+    step("Bronregistraties lezen", 0, 1)
+    current, renamed = _current_records(session, municipality)
+    mentions = _gather_mentions(session, current)
+    step("Bronregistraties lezen", 1, 1)
+    figures.seconds["lezen"] = perf_counter() - started
+
+    judgements = _judgements(session, renamed)
+    previous = _previous_links(session, municipality, renamed)
+    results: dict[str, KindResult] = {}
+    for kind in KINDS:
+        t0 = perf_counter()
+        step(f"Koppelen: {kind}", 0, 1)
+        kind_mentions = {m.uid: m for m in mentions if m.kind == kind}
+        if kind == PERSON:
+            result = _link_persons(session, kind_mentions, backend)
+        elif kind == COMPANY:
+            result = _link_companies(kind_mentions)
+        else:
+            result = _link_addresses(kind_mentions)
+        results[kind] = result
+        same, different = judgements.get(kind, ({}, {}))
+        clusters = clustering.cluster(
+            kind_mentions.keys(), ((e.a, e.b, e.probability) for e in result.edges),
+            same.keys(), different.keys(), threshold=MATCH,
+        )
+        counter = _IdCounter(session, kind)
+        assignment, merged = clustering.assign_ids(
+            clusters, {u: s for u, s in previous.items() if u in kind_mentions}, counter.next
+        )
+        _write_subjects(session, run.id, municipality, kind, result, clusters, assignment, merged, same)
+        _write_review_queue(session, run.id, municipality, kind, result, assignment, same, different)
+        _write_keys(session, kind, result.mentions, assignment)
+        if result.model is not None:
+            session.add(MatchModel(kind=kind, municipality_code=municipality, run_id=run.id, model=result.model))
+        figures.counts[kind] = {
+            "vermeldingen": len(kind_mentions),
+            "subjecten": len(clusters),
+            "nieuw": counter.issued,
+            "samengevoegd": len(merged),
+            "twijfelgevallen": min(len(result.doubtful), REVIEW_LIMIT),
+        }
+        figures.seconds[kind] = perf_counter() - t0
+        step(f"Koppelen: {kind}", 1, 1)
+
+    t0 = perf_counter()
+    from weerbaar.resolve.incremental import relink_signals
+
+    step("Signalen koppelen", 0, 1)
+    figures.counts["signalen"] = {"koppelingen": relink_signals(session, municipality)}
+    figures.seconds["signalen"] = perf_counter() - t0
+    step("Signalen koppelen", 1, 1)
+    figures.seconds["totaal"] = perf_counter() - started
+    run.finished_at = now()
+    run.figures = figures.as_dict()
+    logbook.record(
+        session, principal, logbook.ANALYSE,
+        object_type="analyse", object_id=run.id, purpose="koppelen van bronnen tot subjecten",
+        details={"gemeente": municipality, **{k: v["subjecten"] for k, v in figures.counts.items() if k in KINDS}},
+    )
+    return figures
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _current_records(session: Session, municipality: str) -> tuple[list[SourceRecord], dict[int, int]]:
+    """Current versions, and for every superseded version the id of the current one: links
+    and judgements made on an older version carry over to its successor."""
+    records = list(session.scalars(
+        select(SourceRecord).where(SourceRecord.municipality_code == municipality,
+                                   SourceRecord.superseded_at.is_(None))
+        .order_by(SourceRecord.id).execution_options(yield_per=5000)
+    ))
+    renamed: dict[int, int] = {}
+    chain = session.execute(
+        select(SourceRecord.id, SourceRecord.superseded_by).where(
+            SourceRecord.municipality_code == municipality, SourceRecord.superseded_by.is_not(None))
+    ).all()
+    successor = {old: new for old, new in chain}
+    for old in successor:
+        new = successor[old]
+        seen = 0
+        while new in successor and seen < 1000:  # follow v1 -> v2 -> v3
+            new, seen = successor[new], seen + 1
+        renamed[old] = new
+    return records, renamed
+
+
+def _gather_mentions(session: Session, records: Iterable[SourceRecord]) -> list[Mention]:
+    out: list[Mention] = []
+    for record in records:
+        out.extend(mentions_of(record.id, record.source, record.data or {}))
+    _add_residence(session, out)
+    return out
+
+
+def _add_residence(session: Session, mentions: list[Mention]) -> None:
+    """Persons registered or renting at an address get its street, postcode and town for the
+    model's address comparisons (a buyer's purchase is not where the buyer lives)."""
+    wanted = {m.fields.get("adres_id") for m in mentions if m.kind == PERSON and m.role in ("persoon", "huurder")}
+    wanted.discard(None)
+    found: dict[str, Address] = {}
+    ids = sorted(wanted)  # type: ignore[type-var]
+    for i in range(0, len(ids), 1000):
+        for address in session.scalars(select(Address).where(Address.id.in_(ids[i : i + 1000]))):
+            found[address.id] = address
+    for m in mentions:
+        if m.kind != PERSON:
+            continue
+        address = found.get(m.fields.get("adres_id") or "")
+        if address is not None:
+            m.fields.update(straat=address.street, postcode=address.postcode, woonplaats=address.city,
+                            huisnummer=_house_text(address.house_number, address.house_letter, address.addition))
+
+
+def _house_text(number: int | None, letter: str | None, addition: str | None) -> str | None:
+    if number is None:
+        return None
+    return f"{number}{letter or ''}{'-' + addition if addition else ''}"
+
+
+def _renamed_uid(uid: str, renamed: dict[int, int]) -> str:
+    record, role = parse_uid(uid)
+    return mention_uid(renamed.get(record, record), role)
+
+
+def _judgements(
+    session: Session, renamed: dict[int, int]
+) -> dict[str, tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]]:
+    """Per kind: pairs judged the same and pairs judged different (latest verdict per pair wins)."""
+    latest: dict[tuple[str, tuple[str, str]], tuple[str, int]] = {}
+    for j in session.scalars(select(MatchJudgement).order_by(MatchJudgement.at, MatchJudgement.id)):
+        a = _renamed_uid(mention_uid(j.record_a, j.role_a), renamed)
+        b = _renamed_uid(mention_uid(j.record_b, j.role_b), renamed)
+        latest[(j.kind, _pair(a, b))] = (j.verdict, j.id)
+    out: dict[str, tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]] = {}
+    for (kind, pair), (verdict, jid) in latest.items():
+        same, different = out.setdefault(kind, ({}, {}))
+        (same if verdict == SAME else different)[pair] = jid
+    return out
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _previous_links(session: Session, municipality: str, renamed: dict[int, int]) -> dict[str, str]:
+    rows = session.execute(
+        select(SubjectLink.record_id, SubjectLink.role, SubjectLink.subject_id)
+        .join(Subject, Subject.id == SubjectLink.subject_id)
+        .where(Subject.municipality_code == municipality)
+    )
+    return {_renamed_uid(mention_uid(r, role), renamed): s for r, role, s in rows}
+
+
+# --- linking per kind ------------------------------------------------------------------
+
+
+def _key_edges(mentions: dict[str, Mention], keys_of: Callable[[Mention], list[tuple[str, str]]]) -> list[Edge]:
+    """Star edges between mentions sharing a key: each to the first mention with that key."""
+    first: dict[str, str] = {}
+    edges: list[Edge] = []
+    for uid, mention in mentions.items():
+        for kind, value in keys_of(mention):
+            key = f"{kind}:{value}"
+            if key in first:
+                if first[key] != uid:
+                    edges.append(Edge(first[key], uid, 1.0, _key_explanation(kind)))
+            else:
+                first[key] = uid
+    return edges
+
+
+def _key_explanation(kind: str) -> dict[str, Any]:
+    return {"bron": "sleutel", "bijdragen": [{"vergelijking": kind, "niveau": KEY_REASONS[kind], "gewicht": None}]}
+
+
+def address_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    if fields.get("adres_id"):
+        keys.append(("adres_id", str(fields["adres_id"])))
+    postcode, number = fields.get("postcode"), fields.get("huisnummer")
+    if postcode and number is not None:
+        # Grid operators write a huisletter as toevoeging (1 + "A" for 1A): one suffix for both.
+        suffix = f"{fields.get('huisletter') or ''}{fields.get('toevoeging') or ''}".replace("-", "").upper()
+        compact = re.sub(r"\s", "", str(postcode)).upper()
+        keys.append(("adres", f"{compact}-{number}-{suffix}"))
+    if fields.get("adres_tekst"):
+        keys.append(("adres_tekst", fold(str(fields["adres_tekst"]))))
+    return keys
+
+
+def _link_addresses(mentions: dict[str, Mention]) -> KindResult:
+    return KindResult(mentions=mentions, edges=_key_edges(mentions, lambda m: address_keys(m.fields)))
+
+
+def company_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = []
+    if fields.get("kvk_nummer"):
+        keys.append(("kvk", str(fields["kvk_nummer"])))
+    if fields.get("naam") and (name := company_name_key(str(fields["naam"]))):
+        keys.append(("handelsnaam", name))
+    return keys
+
+
+def _link_companies(mentions: dict[str, Mention]) -> KindResult:
+    """KvK number links; a name links a mention without KvK number to the company with that
+    name, but two different KvK numbers never link through a shared name."""
+    by_kvk = _key_edges(mentions, lambda m: [k for k in company_keys(m.fields) if k[0] == "kvk"])
+    kvk_of_name: dict[str, set[str]] = defaultdict(set)
+    anchor_of_name: dict[str, str] = {}
+    for uid, m in mentions.items():
+        for kind, value in company_keys(m.fields):
+            if kind == "handelsnaam" and m.fields.get("kvk_nummer"):
+                kvk_of_name[value].add(str(m.fields["kvk_nummer"]))
+                anchor_of_name.setdefault(value, uid)
+    edges = list(by_kvk)
+    loose_first: dict[str, str] = {}
+    for uid, m in mentions.items():
+        if m.fields.get("kvk_nummer"):
+            continue
+        for kind, value in company_keys(m.fields):
+            if kind != "handelsnaam":
+                continue
+            if len(kvk_of_name.get(value, ())) == 1:
+                edges.append(Edge(anchor_of_name[value], uid, 0.95, _key_explanation("handelsnaam")))
+            elif not kvk_of_name.get(value):
+                if value in loose_first:
+                    edges.append(Edge(loose_first[value], uid, 0.95, _key_explanation("handelsnaam")))
+                else:
+                    loose_first[value] = uid
+    return KindResult(mentions=mentions, edges=edges)
+
+
+PERSON_FIELDS = ("voornamen", "tussenvoegsel", "geslachtsnaam", "geboortedatum", "bsn",
+                 "straat", "huisnummer", "postcode", "woonplaats")
+
+
+def person_input(uid: str, source: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A mention as a row of the person model's input (resolve.normalise.PERSON_INPUT)."""
+    row: dict[str, Any] = {"unique_id": uid, "source_dataset": source}
+    for name in PERSON_FIELDS:
+        value = fields.get(name)
+        row[name] = None if value in (None, "") else str(value)
+    return row
+
+
+def _link_persons(session: Session, mentions: dict[str, Mention], backend: str) -> KindResult:
+    result = KindResult(mentions=mentions)
+    if len(mentions) < 2:
+        return result
+    sources = _sources_of(session, {m.record_id for m in mentions.values()})
+    rows = [person_input(uid, sources.get(m.record_id, ""), m.fields) for uid, m in mentions.items()]
+    resolved = make_resolver(backend).link_persons(rows, link_type="dedupe_only", threshold=DOUBT)
+    result.model = resolved.model
+    result.figures = resolved.figures
+    for pair in resolved.pairs:
+        edge = Edge(pair.uid_l, pair.uid_r, pair.probability, _model_explanation(pair))
+        if pair.probability >= MATCH:
+            result.edges.append(edge)
+        if DOUBT <= pair.probability < SURE:
+            result.doubtful.append(edge)
+    result.edges.extend(_key_edges(mentions, lambda m: [("bsn", m.fields["bsn"])] if m.fields.get("bsn") else []))
+    return result
+
+
+def _model_explanation(pair: ScoredPair) -> dict[str, Any]:
+    return {"bron": "model", "matchgewicht": round(pair.match_weight, 2), "bijdragen": pair.explanation}
+
+
+def _sources_of(session: Session, record_ids: set[int]) -> dict[int, str]:
+    ids = sorted(record_ids)
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), 5000):
+        out.update(session.execute(
+            select(SourceRecord.id, SourceRecord.source).where(SourceRecord.id.in_(ids[i : i + 5000]))
+        ).all())
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+class _IdCounter:
+    """Readable, never reused subject ids per kind: P-000001, P-000002, ..."""
+
+    def __init__(self, session: Session, kind: str) -> None:
+        prefix = ID_PREFIX[kind]
+        self.prefix = prefix
+        highest = session.scalar(select(func.max(Subject.id)).where(Subject.id.like(f"{prefix}-%")))
+        self.value = int(highest.split("-", 1)[1]) if highest else 0
+        self.issued = 0
+
+    def next(self) -> str:
+        self.value += 1
+        self.issued += 1
+        return f"{self.prefix}-{self.value:06d}"
+
+
+def _best_edges(clusters: list[list[str]], edges: list[Edge], same: dict[tuple[str, str], int]) -> dict[str, Edge]:
+    """For each mention: the strongest edge inside its cluster that explains its membership."""
+    cluster_of = {uid: i for i, members in enumerate(clusters) for uid in members}
+    best: dict[str, Edge] = {}
+    candidates = list(edges) + [
+        Edge(a, b, 1.0, {"bron": "oordeel", "oordeel": jid,
+                         "bijdragen": [{"vergelijking": "oordeel", "niveau": "bevestigd door coördinator",
+                                        "gewicht": None}]})
+        for (a, b), jid in same.items()
+    ]
+    for edge in candidates:
+        if cluster_of.get(edge.a) is None or cluster_of.get(edge.a) != cluster_of.get(edge.b):
+            continue
+        for uid, other in ((edge.a, edge.b), (edge.b, edge.a)):
+            current = best.get(uid)
+            if current is None or edge.probability > current.probability:
+                best[uid] = Edge(uid, other, edge.probability, edge.explanation)
+    return best
+
+
+def _label(kind: str, mentions: list[Mention], sources: dict[int, str]) -> str:
+    """The most authoritative rendering: BRP over other person sources, register over mentions."""
+    rank = {"personen": 0, "bedrijven": 0, "adressen": 0}
+    ordered = sorted(mentions, key=lambda m: (rank.get(sources.get(m.record_id, ""), 1), m.record_id))
+    for m in ordered:
+        f = m.fields
+        if kind == PERSON and f.get("geslachtsnaam"):
+            name = display_name(f.get("voornamen"), f.get("tussenvoegsel"), f.get("geslachtsnaam"))
+            born = f" ({f['geboortedatum']})" if f.get("geboortedatum") else ""
+            return f"{name}{born}"[:300]
+        if kind == COMPANY and (f.get("naam") or f.get("kvk_nummer")):
+            name = f.get("naam") or "onbekende naam"
+            return (f"{name} (KvK {f['kvk_nummer']})" if f.get("kvk_nummer") else name)[:300]
+        if kind == ADDRESS:
+            return _address_label(f)
+    return ""
+
+
+def _address_label(f: dict[str, Any]) -> str:
+    if f.get("postcode") and f.get("huisnummer") is not None:
+        suffix = f"{f.get('huisletter') or ''}{'-' + f['toevoeging'] if f.get('toevoeging') else ''}"
+        return f"{f['postcode']} {f['huisnummer']}{suffix}"
+    if f.get("adres_tekst"):
+        return str(f["adres_tekst"])[:300]
+    return f"BAG {f.get('adres_id')}"
+
+
+def _write_subjects(
+    session: Session, run_id: str, municipality: str, kind: str, result: KindResult,
+    clusters: list[list[str]], assignment: dict[str, str], merged: dict[str, str],
+    same: dict[tuple[str, str], int],
+) -> None:
+    sources = _sources_of(session, {m.record_id for m in result.mentions.values()})
+    existing = set(session.scalars(select(Subject.id).where(Subject.kind == kind,
+                                                             Subject.municipality_code == municipality)))
+    # Links of this kind are rewritten as a whole: they are derived, the records and
+    # judgements they come from are what is kept.
+    session.execute(delete(SubjectLink).where(SubjectLink.subject_id.in_(
+        select(Subject.id).where(Subject.kind == kind, Subject.municipality_code == municipality))))
+    best = _best_edges(clusters, result.edges, same)
+    new_subjects: list[dict[str, Any]] = []
+    link_rows: list[dict[str, Any]] = []
+    stamp = now()
+    for members in clusters:
+        subject_id = assignment[members[0]]
+        label = _label(kind, [result.mentions[u] for u in members], sources)
+        if subject_id in existing:
+            session.execute(update(Subject).where(Subject.id == subject_id)
+                            .values(label=label, merged_into=None, retired_at=None))
+        else:
+            new_subjects.append({"id": subject_id, "kind": kind, "municipality_code": municipality,
+                                 "label": label, "created_at": stamp, "created_run_id": run_id})
+        for uid in members:
+            record_id, role = parse_uid(uid)
+            edge = best.get(uid)
+            explanation: dict[str, Any] = {"bron": "alleen"}
+            if edge is not None:
+                other_record, other_role = parse_uid(edge.b)
+                explanation = {**edge.explanation, "via": {"bronregistratie": other_record, "rol": other_role}}
+            link_rows.append({"subject_id": subject_id, "record_id": record_id, "role": role, "run_id": run_id,
+                              "probability": edge.probability if edge else None, "explanation": explanation,
+                              "linked_at": stamp})
+    _bulk_insert(session, Subject, new_subjects)
+    _bulk_insert(session, SubjectLink, link_rows)
+    for old, into in merged.items():
+        session.execute(update(Subject).where(Subject.id == old).values(merged_into=into, retired_at=stamp))
+    used = set(assignment.values())
+    gone = existing - used - set(merged)
+    for subject_id in sorted(gone):
+        # Every mention vanished (its records were withdrawn): keep the id, mark it retired.
+        session.execute(update(Subject).where(Subject.id == subject_id, Subject.retired_at.is_(None))
+                        .values(retired_at=stamp))
+
+
+def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), 5000):
+        session.execute(insert(model), rows[i : i + 5000])
+
+
+def _write_review_queue(
+    session: Session, run_id: str, municipality: str, kind: str, result: KindResult,
+    assignment: dict[str, str], same: dict[tuple[str, str], int], different: dict[tuple[str, str], int],
+) -> None:
+    session.execute(delete(ReviewPair).where(ReviewPair.kind == kind, ReviewPair.municipality_code == municipality))
+    judged = set(same) | set(different)
+    rows: list[dict[str, Any]] = []
+    for edge in sorted(result.doubtful, key=lambda e: abs(e.probability - MATCH)):
+        pair = _pair(edge.a, edge.b)
+        if pair in judged:
+            continue
+        a, b = (parse_uid(u) for u in pair)
+        together = assignment.get(edge.a) == assignment.get(edge.b)
+        rows.append({"id": new_id(), "kind": kind, "municipality_code": municipality,
+                     "record_a": a[0], "role_a": a[1], "record_b": b[0], "role_b": b[1],
+                     "probability": edge.probability, "explanation": {**edge.explanation, "zelfdeSubject": together},
+                     "run_id": run_id, "created_at": now()})
+        if len(rows) >= REVIEW_LIMIT:
+            break
+    _bulk_insert(session, ReviewPair, rows)
+
+
+def subject_keys(kind: str, fields: dict[str, Any]) -> list[str]:
+    """Blocking keys under which intake finds a subject for a new signal's party or address."""
+    if kind == PERSON:
+        return blocking_keys(person_input("", "", fields))
+    if kind == COMPANY:
+        return [f"{k}:{v}" for k, v in company_keys(fields)]
+    return [f"{k}:{v}" for k, v in address_keys(fields)]
+
+
+def _write_keys(session: Session, kind: str, mentions: dict[str, Mention], assignment: dict[str, str]) -> None:
+    subject_ids = sorted(set(assignment.values()))
+    for i in range(0, len(subject_ids), 5000):
+        session.execute(delete(SubjectKey).where(SubjectKey.subject_id.in_(subject_ids[i : i + 5000])))
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for uid, mention in mentions.items():
+        subject_id = assignment[uid]
+        for key in subject_keys(kind, mention.fields):
+            key = key[:200]
+            if (subject_id, key) not in seen:
+                seen.add((subject_id, key))
+                rows.append({"subject_id": subject_id, "key": key})
+    _bulk_insert(session, SubjectKey, rows)
+
+
+def latest_model(session: Session, kind: str, municipality: str | None) -> dict | None:
+    query: Select[tuple[dict]] = (
+        select(MatchModel.model).where(MatchModel.kind == kind, MatchModel.municipality_code == municipality)
+        .order_by(MatchModel.trained_at.desc(), MatchModel.id.desc()).limit(1)
+    )
+    return session.scalar(query)
+
+
+def iter_mentions(session: Session, subject_id: str) -> Iterator[tuple[SourceRecord, Mention]]:
+    """The mentions linked to a subject, with their records (for scoring at intake)."""
+    rows = session.execute(
+        select(SourceRecord, SubjectLink.role).join(SubjectLink, SubjectLink.record_id == SourceRecord.id)
+        .where(SubjectLink.subject_id == subject_id)
+    )
+    for record, role in rows:
+        for m in mentions_of(record.id, record.source, record.data or {}):
+            if m.role == role:
+                yield record, m

@@ -1,0 +1,105 @@
+"""Clustering with human judgements and stable subject ids (resolve.cluster), property-tested."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weerbaar.resolve.cluster import assign_ids, cluster
+
+UIDS = [f"m{i:02d}" for i in range(12)]
+pair = st.tuples(st.sampled_from(UIDS), st.sampled_from(UIDS)).filter(lambda p: p[0] != p[1])
+edge = st.tuples(st.sampled_from(UIDS), st.sampled_from(UIDS), st.floats(0, 1)).filter(lambda e: e[0] != e[1])
+
+
+def counter_ids(prefix: str = "P"):
+    counter = itertools.count(1)
+    return lambda: f"{prefix}-{next(counter):06d}"
+
+
+def where(clusters: list[list[str]]) -> dict[str, int]:
+    return {u: i for i, c in enumerate(clusters) for u in c}
+
+
+def test_judgements_override_the_model():
+    edges = [("a", "b", 0.99), ("b", "c", 0.98), ("c", "d", 0.3)]
+    # the model joins a-b-c; "different a c" keeps c out, "same c d" joins d to c
+    out = cluster(["a", "b", "c", "d", "e"], edges, same=[("c", "d")], different=[("a", "c")])
+    assert out == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_strongest_edge_wins_a_conflict():
+    # b may not be with both a and c (a, c different): the stronger edge decides
+    out = cluster(["a", "b", "c"], [("a", "b", 0.6), ("b", "c", 0.9)], same=[], different=[("a", "c")])
+    assert out == [["a"], ["b", "c"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(edge, max_size=40), st.lists(pair, max_size=8), st.lists(pair, max_size=8))
+def test_negative_judgements_never_violated_and_every_uid_once(edges, same, different):
+    out = cluster(UIDS, edges, same, different)
+    pos = where(out)
+    assert sorted(u for c in out for u in c) == sorted(UIDS)
+    for a, b in different:
+        assert pos[a] != pos[b]
+    assert out == sorted(sorted(c) for c in out)
+    # deterministic, whatever the input order
+    assert cluster(list(reversed(UIDS)), list(reversed(edges)), list(reversed(same)), different) == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(edge, max_size=40), st.lists(pair, max_size=10))
+def test_positive_judgements_are_transitive(edges, same):
+    out = cluster(UIDS, edges, same, different=[])
+    pos = where(out)
+    for a, b in same:
+        assert pos[a] == pos[b]
+    # edges at or above the threshold join too; below it they do not on their own
+    for a, b, p in edges:
+        if p >= 0.5:
+            assert pos[a] == pos[b]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edge, max_size=30), st.lists(pair, max_size=6), st.lists(pair, max_size=6))
+def test_assign_ids_stable_under_rerun(edges, same, different):
+    clusters = cluster(UIDS, edges, same, different)
+    ids, merged = assign_ids(clusters, {}, counter_ids())
+    assert merged == {}
+    assert len(set(ids.values())) == len(clusters)
+    again, merged_again = assign_ids(clusters, ids, counter_ids("X"))
+    assert again == ids and merged_again == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edge, max_size=30), st.lists(edge, max_size=10))
+def test_new_data_never_renumbers_existing_subjects(edges, new_edges):
+    old_uids = UIDS[:8]
+    old_edges = [e for e in edges if e[0] in old_uids and e[1] in old_uids]
+    first, _ = assign_ids(cluster(old_uids, old_edges, [], []), {}, counter_ids())
+    # new mentions m08..m11, linked among themselves only
+    fresh = [e for e in new_edges if e[0] not in old_uids and e[1] not in old_uids]
+    second, merged = assign_ids(cluster(UIDS, old_edges + fresh, [], []), first, counter_ids("N"))
+    assert merged == {}
+    for uid in old_uids:
+        assert second[uid] == first[uid]
+    assert all(second[u].startswith("N-") for u in UIDS[8:])
+
+
+def test_merge_is_reported_and_majority_keeps_its_id():
+    previous = {"a": "P-1", "b": "P-1", "c": "P-2", "d": "P-3", "e": "P-3"}
+    # new run: a, b, c together (P-1 had most), d and e split apart
+    ids, merged = assign_ids([["a", "b", "c"], ["d"], ["e"]], previous, counter_ids("N"))
+    assert ids == {"a": "P-1", "b": "P-1", "c": "P-1", "d": "P-3", "e": "N-000001"}
+    assert merged == {"P-2": "P-1"}
+
+
+def test_old_id_goes_to_the_cluster_holding_most_of_it():
+    previous = {"a": "P-1", "b": "P-1", "c": "P-1", "x": "P-2", "y": "P-2"}
+    # P-1 split 1/2: the cluster with two of its mentions keeps it
+    ids, merged = assign_ids([["a", "x", "y"], ["b", "c"]], previous, counter_ids("N"))
+    assert ids["b"] == ids["c"] == "P-1"
+    assert ids["a"] == ids["x"] == "P-2"
+    assert merged == {}
