@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -161,9 +161,18 @@ class _Timer:
         self._t = now
 
 
-def train(linker: Any, n_records: int, timer: _Timer) -> None:
+def train(make_linker: Callable[[dict[str, Any]], Any], settings: dict[str, Any], n_records: int,
+          timer: _Timer) -> tuple[Any, dict[str, Any]]:
     """EM training as in the Splink FEBRL examples: prior from deterministic rules, u from
-    random pairs, m by EM on two blocking rules that each leave other comparisons free."""
+    random pairs, m by EM on two blocking rules that each leave other comparisons free.
+
+    Returns the linker to predict with and its model. Real municipal data can make an EM
+    session degenerate (households share surname, initial and address): a session that
+    fails is discarded whole - the linker is rebuilt from the model before it - and the
+    prior stays the one counted from deterministic rules, whatever EM made of it. Levels
+    training never saw count for nothing (`model.neutral_unseen`).
+    """
+    linker = make_linker(settings)
     try:
         linker.training.estimate_probability_two_random_records_match(list(m.DETERMINISTIC_RULES), recall=0.7)
     except Exception as exc:  # too few deterministic matches: keep the default prior
@@ -171,14 +180,23 @@ def train(linker: Any, n_records: int, timer: _Timer) -> None:
     timer.lap("prior")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLING_PAIRS, seed=1)
     timer.lap("u")
+    snapshot = linker.misc.save_model_to_json()
+    prior = snapshot["probability_two_random_records_match"]
     for rule in m.EM_RULES:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True,
                 max_pairs=EM_MAX_PAIRS if n_records > 100_000 else None)
-        except Exception as exc:  # a rule that blocks no pairs in this data
+            snapshot = linker.misc.save_model_to_json()
+        except Exception as exc:  # a rule that blocks no pairs in this data, or a degenerate session
             log.info("EM-regel %s overgeslagen: %s", rule, exc)
+            linker = make_linker(snapshot)
     timer.lap("em")
+    snapshot["probability_two_random_records_match"] = prior
+    settled, replaced = m.settle(snapshot, m.prior_model())
+    if replaced:
+        log.info("m uit het ingebouwde model voor: %s", ", ".join(replaced))
+    return make_linker(settled), settled
 
 
 def _splink_linker(db_api: Any, tables: list[str], settings: dict[str, Any]) -> Any:
@@ -234,11 +252,8 @@ class DuckDBResolver:
         else:
             settings = m.person_settings(link_type, filled_comparisons(con, "kenmerken"),
                                          affordable_wide_rules(con, "kenmerken"))
-            linker = _splink_linker(db_api, tables, settings)
-            train(linker, n, timer)
-            settled, changed = m.neutral_unseen(linker.misc.save_model_to_json())
-            if changed:  # a fresh API: the first one holds the registrations of the trained linker
-                linker = _splink_linker(DuckDBAPI(connection=con), tables, settled)
+            # Each linker gets a fresh API: an API holds the registrations of one linker.
+            linker, _ = train(lambda st: _splink_linker(DuckDBAPI(connection=con), tables, st), settings, n, timer)
             figures["model"] = "getraind"
             tf = tf_tables(con, "kenmerken", m.tf_columns(settings))
         pairs, trained = self._predict(linker, threshold, timer)
@@ -319,7 +334,6 @@ class SparkResolver:
         features = con.sql(person_features_sql("invoer")).to_arrow_table()
         comparisons = filled_comparisons(con, f"({person_features_sql('invoer')})")
         timer.lap("kenmerken")
-        db_api = SparkAPI(spark_session=spark)
         frame = spark.createDataFrame(features.to_pandas())
         if link_type == "dedupe_only":
             frames = [frame]
@@ -330,12 +344,18 @@ class SparkResolver:
 
         if model is None and table.num_rows < MIN_RECORDS_TO_TRAIN:
             model = m.prior_model()
-        settings = (m.with_link_type(m.splink_part(model), link_type) if model is not None
+        settings = (m.neutral_unseen(m.with_link_type(m.splink_part(model), link_type))[0] if model is not None
                     else self.settings(link_type, comparisons))
-        linker = Linker([db_api.register(f) for f in frames] if len(frames) > 1 else db_api.register(frames[0]),
-                        settings, log_level=logging.WARNING)
+
+        def make_linker(st: dict[str, Any]) -> Any:
+            api = SparkAPI(spark_session=spark)
+            return Linker([api.register(f) for f in frames] if len(frames) > 1 else api.register(frames[0]),
+                          st, log_level=logging.WARNING)
+
         if model is None:
-            train(linker, table.num_rows, timer)
+            linker, _ = train(make_linker, settings, table.num_rows, timer)
+        else:
+            linker = make_linker(settings)
         trained = linker.misc.save_model_to_json()
         pred = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         pairs = explain_rows(pa.Table.from_pandas(pred.as_pandas_dataframe()), trained)

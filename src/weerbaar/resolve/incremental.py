@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from weerbaar.intake.models import Signal, SignalParty
 from weerbaar.resolve.mentions import mention_uid
 from weerbaar.resolve.models import ADDRESS, COMPANY, PERSON, MatchModel, SignalSubject, Subject, SubjectKey
-from weerbaar.resolve.realtime import RealtimeScorer
-from weerbaar.resolve.service import MATCH, iter_mentions, person_input, subject_keys
+from weerbaar.resolve.realtime import RealtimeScorer, blocking_keys_many
+from weerbaar.resolve.service import MATCH, NO_SYNC, iter_mentions, person_input, subject_keys
 
 MAX_CANDIDATES = 25  # subjects scored per party; blocking keys are narrow, so this is generous
 MAX_MENTIONS = 6  # mentions per candidate subject compared with the party
@@ -55,11 +55,13 @@ def _scorer(session: Session, municipality: str | None) -> RealtimeScorer | None
 def _candidates(session: Session, kind: str, municipality: str | None, keys: list[str]) -> list[str]:
     if not keys:
         return []
+    # Subjects sharing the most keys first: a birth date alone is shared by many.
+    shared = func.count(SubjectKey.id)
     query = (
         select(SubjectKey.subject_id).join(Subject, Subject.id == SubjectKey.subject_id)
         .where(SubjectKey.key.in_([k[:200] for k in keys]), Subject.kind == kind,
                Subject.municipality_code == municipality, Subject.retired_at.is_(None))
-        .distinct().limit(MAX_CANDIDATES)
+        .group_by(SubjectKey.subject_id).order_by(shared.desc(), SubjectKey.subject_id).limit(MAX_CANDIDATES)
     )
     return list(session.scalars(query))
 
@@ -72,14 +74,17 @@ def _key_match(session: Session, kind: str, municipality: str | None, fields: di
     return Match(found[0], 1.0, {"bron": "sleutel", "sleutels": [k.split(":", 1)[0] for k in keys]})
 
 
-def match_person(session: Session, municipality: str | None, fields: dict[str, Any]) -> Match | None:
-    """The best subject for a person named in a signal, if the model says it is a match."""
+def match_person(
+    session: Session, municipality: str | None, fields: dict[str, Any], keys: list[str] | None = None
+) -> Match | None:
+    """The best subject for a person named in a signal, if the model says it is a match.
+    `keys` are the person's blocking keys when already computed (for all parties at once)."""
     record = person_input("signaal", "signalen", fields)
     if fields.get("bsn"):
         by_bsn = _candidates(session, PERSON, municipality, [f"bsn:{fields['bsn']}"])
         if len(by_bsn) == 1:
             return Match(by_bsn[0], 1.0, {"bron": "sleutel", "sleutels": ["bsn"]})
-    subjects = _candidates(session, PERSON, municipality, subject_keys(PERSON, fields))
+    subjects = _candidates(session, PERSON, municipality, keys if keys is not None else subject_keys(PERSON, fields))
     scorer = _scorer(session, municipality) if subjects else None
     if scorer is None:
         return None
@@ -110,7 +115,7 @@ def _party_fields(party: SignalParty) -> dict[str, Any]:
 
 def link_signal(session: Session, signal: Signal) -> int:
     """(Re)link one signal to the subjects it is about; returns the number of links."""
-    session.execute(delete(SignalSubject).where(SignalSubject.signal_id == signal.id))
+    session.execute(delete(SignalSubject).where(SignalSubject.signal_id == signal.id), execution_options=NO_SYNC)
     municipality = signal.municipality_code
     links: list[tuple[int | None, Match]] = []
     if signal.address_id or (signal.postcode and signal.house_number is not None):
@@ -120,10 +125,12 @@ def link_signal(session: Session, signal: Signal) -> int:
         })
         if found:
             links.append((None, found))
+    persons = [p for p in signal.parties if p.kind == "persoon" and (p.surname or p.bsn)]
+    keys = blocking_keys_many([person_input(str(p.id), "", _party_fields(p)) for p in persons])
     for party in signal.parties:
         match: Match | None = None
-        if party.kind == "persoon" and (party.surname or party.bsn):
-            match = match_person(session, municipality, _party_fields(party))
+        if party in persons:
+            match = match_person(session, municipality, _party_fields(party), keys.get(str(party.id), []))
         elif party.kind == "bedrijf" and (party.kvk_number or party.company_name):
             match = _key_match(session, COMPANY, municipality,
                                {"kvk_nummer": party.kvk_number, "naam": party.company_name})

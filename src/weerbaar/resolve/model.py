@@ -252,6 +252,49 @@ def neutral_unseen(model: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return out, changed
 
 
+# An m below this is not a measurement but EM running off into a corner (a level it saw
+# almost never among matches); it would weigh -50 or -400 and veto any link on its own.
+# One in ten thousand is below what a municipality's few thousand true pairs can show.
+M_FLOOR = 1e-4
+
+
+def settle(trained: dict[str, Any], fallback: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The trained model with every m that EM could not estimate soundly taken from
+    `fallback` (the built-in model, trained on generated Dutch records with the noise of
+    real extracts): m-probabilities describe how records of one person differ, which
+    carries over between municipalities far better than u (how names are distributed).
+
+    An m is replaced when it is missing (the EM session for it failed or never ran) or
+    below M_FLOOR; without a fallback a missing m makes the level neutral (m = u) and a tiny
+    one is raised to M_FLOOR. Within a
+    comparison the m's are then scaled to sum to one again. Returns
+    the model and the "comparison: level" names that were replaced, for the run's figures.
+    """
+    out = copy.deepcopy(trained)
+    known = {(c["output_column_name"], lv["label_for_charts"]): lv.get("m_probability")
+             for c in fallback["comparisons"] for lv in c["comparison_levels"]}
+    replaced: list[str] = []
+    for comparison in out["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for lv in levels:
+            m_p = lv.get("m_probability")
+            if m_p is None or m_p < M_FLOOR:
+                backup = known.get((name, lv["label_for_charts"]))
+                if backup is not None and backup > 0:
+                    lv["m_probability"] = max(backup, M_FLOOR)
+                elif m_p is not None:
+                    lv["m_probability"] = M_FLOOR  # rare among matches, but not a veto
+                replaced.append(f"{name}: {lv['label_for_charts']}")
+        total = sum(lv["m_probability"] for lv in levels if lv.get("m_probability") is not None)
+        if total > 0:
+            for lv in levels:
+                if lv.get("m_probability") is not None:
+                    lv["m_probability"] = lv["m_probability"] / total
+    settled, _ = neutral_unseen(out)
+    return settled, replaced
+
+
 def level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
     """comparison output name -> {comparison vector value: label}. Splink numbers the null
     level -1 and the other levels from n-1 (first listed) down to 0 (ELSE)."""

@@ -147,3 +147,18 @@ class RealtimeScorer:
         for pair in pairs:
             pair.uid_l = own_uid
         return sorted(pairs, key=lambda p: (-p.probability, p.uid_r))
+
+
+def blocking_keys_many(persons: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Blocking keys of many persons at once (unique_id -> keys), in one query on the
+    prepared connection: a run writes the keys of every subject this way, and intake the
+    keys of all persons of a signal."""
+    out: dict[str, list[str]] = {}
+    if not persons:
+        return out
+    con = _connection()
+    _fill(con, "bk_invoer", persons)
+    for uid, key in con.execute("EXECUTE bk_keys").fetchall():
+        out.setdefault(uid, []).append(key)
+    con.execute("DELETE FROM bk_invoer")
+    return out

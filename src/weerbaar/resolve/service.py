@@ -52,7 +52,7 @@ from weerbaar.resolve.models import (
     SubjectLink,
 )
 from weerbaar.resolve.normalise import company_name_key
-from weerbaar.resolve.realtime import blocking_keys
+from weerbaar.resolve.realtime import blocking_keys, blocking_keys_many
 
 # A pair at or above MATCH links; pairs between DOUBT and SURE that the model scored go to
 # the review queue (the band where Splink's probability is neither here nor there).
@@ -62,6 +62,10 @@ SURE = 0.9
 REVIEW_LIMIT = 2000  # per kind and run: a queue nobody can finish helps nobody
 
 ProgressFn = Callable[[str, int, int], None]
+
+# Bulk statements on derived tables: the session holds no objects of them worth syncing,
+# and evaluating the criteria against the identity map costs seconds on large runs.
+NO_SYNC = {"synchronize_session": False}
 
 SAME, DIFFERENT = "zelfde", "verschillend"
 
@@ -482,17 +486,18 @@ def _write_subjects(
     # Links of this kind are rewritten as a whole: they are derived, the records and
     # judgements they come from are what is kept.
     session.execute(delete(SubjectLink).where(SubjectLink.subject_id.in_(
-        select(Subject.id).where(Subject.kind == kind, Subject.municipality_code == municipality))))
+        select(Subject.id).where(Subject.kind == kind, Subject.municipality_code == municipality))),
+        execution_options=NO_SYNC)
     best = _best_edges(clusters, result.edges, same)
     new_subjects: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     link_rows: list[dict[str, Any]] = []
     stamp = now()
     for members in clusters:
         subject_id = assignment[members[0]]
         label = _label(kind, [result.mentions[u] for u in members], sources)
         if subject_id in existing:
-            session.execute(update(Subject).where(Subject.id == subject_id)
-                            .values(label=label, merged_into=None, retired_at=None))
+            updates.append({"id": subject_id, "label": label, "merged_into": None, "retired_at": None})
         else:
             new_subjects.append({"id": subject_id, "kind": kind, "municipality_code": municipality,
                                  "label": label, "created_at": stamp, "created_run_id": run_id})
@@ -508,14 +513,11 @@ def _write_subjects(
                               "linked_at": stamp})
     _bulk_insert(session, Subject, new_subjects)
     _bulk_insert(session, SubjectLink, link_rows)
-    for old, into in merged.items():
-        session.execute(update(Subject).where(Subject.id == old).values(merged_into=into, retired_at=stamp))
-    used = set(assignment.values())
-    gone = existing - used - set(merged)
-    for subject_id in sorted(gone):
-        # Every mention vanished (its records were withdrawn): keep the id, mark it retired.
-        session.execute(update(Subject).where(Subject.id == subject_id, Subject.retired_at.is_(None))
-                        .values(retired_at=stamp))
+    updates += [{"id": old, "merged_into": into, "retired_at": stamp} for old, into in merged.items()]
+    # Every mention vanished (its records were withdrawn): keep the id, mark it retired.
+    gone = existing - set(assignment.values()) - set(merged)
+    updates += [{"id": subject_id, "retired_at": stamp} for subject_id in sorted(gone)]
+    _bulk_update(session, updates)
 
 
 def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
@@ -523,11 +525,22 @@ def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> N
         session.execute(insert(model), rows[i : i + 5000])
 
 
+def _bulk_update(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Subjects updated by primary key in batches; rows with the same keys go together."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    for group in groups.values():
+        for i in range(0, len(group), 5000):
+            session.execute(update(Subject), group[i : i + 5000])
+
+
 def _write_review_queue(
     session: Session, run_id: str, municipality: str, kind: str, result: KindResult,
     assignment: dict[str, str], same: dict[tuple[str, str], int], different: dict[tuple[str, str], int],
 ) -> None:
-    session.execute(delete(ReviewPair).where(ReviewPair.kind == kind, ReviewPair.municipality_code == municipality))
+    session.execute(delete(ReviewPair).where(ReviewPair.kind == kind, ReviewPair.municipality_code == municipality),
+                    execution_options=NO_SYNC)
     judged = set(same) | set(different)
     rows: list[dict[str, Any]] = []
     for edge in sorted(result.doubtful, key=lambda e: abs(e.probability - MATCH)):
@@ -557,12 +570,18 @@ def subject_keys(kind: str, fields: dict[str, Any]) -> list[str]:
 def _write_keys(session: Session, kind: str, mentions: dict[str, Mention], assignment: dict[str, str]) -> None:
     subject_ids = sorted(set(assignment.values()))
     for i in range(0, len(subject_ids), 5000):
-        session.execute(delete(SubjectKey).where(SubjectKey.subject_id.in_(subject_ids[i : i + 5000])))
+        session.execute(delete(SubjectKey).where(SubjectKey.subject_id.in_(subject_ids[i : i + 5000])),
+                        execution_options=NO_SYNC)
+    if kind == PERSON:
+        # One DuckDB query for all persons: the same keys `subject_keys` gives one at a time.
+        keys_of = blocking_keys_many([person_input(uid, "", m.fields) for uid, m in mentions.items()])
+    else:
+        keys_of = {uid: subject_keys(kind, m.fields) for uid, m in mentions.items()}
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for uid, mention in mentions.items():
+    for uid, keys in keys_of.items():
         subject_id = assignment[uid]
-        for key in subject_keys(kind, mention.fields):
+        for key in keys:
             key = key[:200]
             if (subject_id, key) not in seen:
                 seen.add((subject_id, key))
