@@ -31,7 +31,7 @@ def inside(ring: list[list[float]], lon: float, lat: float) -> bool:
 
 
 def test_demo_municipality_is_complete_and_spread(runtime):
-    summary = build_demo(runtime, seed=2026)
+    summary = build_demo(runtime, seed=2026, partner_extracts=False)
     assert summary.seconds < 60, f"de demo duurde {summary.seconds:.1f} s"
     with runtime.db.session() as s:
         assert s.get(Setting, "gemeentecode").value == "GM9990"
@@ -101,7 +101,7 @@ def test_demo_municipality_is_complete_and_spread(runtime):
 
 
 def test_demo_users_log_in_and_see_what_they_may(runtime):
-    summary = build_demo(runtime, seed=2026)
+    summary = build_demo(runtime, seed=2026, partner_extracts=False)
     roles = {u.role for u in summary.users}
     assert {"beheerder", "coordinator", "analist", "partner", "privacy"} <= roles
     catalogue = runtime.catalogue
@@ -140,8 +140,8 @@ def test_same_seed_gives_the_same_municipality(runtime, sqlite_template: Path, t
     shutil.copy(sqlite_template, other_path)
     other = Runtime(Settings.from_env(database_url=f"sqlite:///{other_path}", data_dir=tmp_path),
                     Database(f"sqlite:///{other_path}"), runtime.catalogue)
-    build_demo(runtime, seed=11)
-    build_demo(other, seed=11)
+    build_demo(runtime, seed=11, partner_extracts=False)
+    build_demo(other, seed=11, partner_extracts=False)
 
     def fingerprint(rt: Runtime) -> tuple[list[tuple], list[tuple]]:
         with rt.db.session() as s:
@@ -153,3 +153,37 @@ def test_same_seed_gives_the_same_municipality(runtime, sqlite_template: Path, t
 
     assert fingerprint(runtime) == fingerprint(other)
     other.db.engine.dispose()
+
+
+def test_demo_extracts_import_and_link_against_the_answer_key(runtime):
+    """`make demo` imports the generated partner extracts and links them; the person links
+    are checked pairwise against the generator's answer key."""
+    from itertools import combinations
+
+    from weerbaar.cli.exporteer import subject_rows
+
+    summary = build_demo(runtime, seed=2026)
+    assert set(summary.imports) == {"adressen", "personen", "bedrijven", "functionarissen", "energie",
+                                    "transacties", "huurcontracten", "signalen"}
+    for source, counts in summary.imports.items():
+        assert counts["in_quarantaine"] >= 1, f"{source}: the deliberately broken rows must be quarantined"
+        assert counts["geaccepteerd"] > 0
+    with runtime.db.session() as s:
+        coordinator = s.scalars(select(User).where(User.email == "coordinator@lindeveen.demo")).one()
+        principal = Principal.of(coordinator, runtime.catalogue, channel="cli")
+        linked = {(bron, key): subject for bron, key, subject in subject_rows(s, principal)}
+    truth = {(bron, key): person for bron, keys in summary.truth.items() for key, person in keys.items()}
+    assert set(truth) <= set(linked), "every valid person record is exported with its subject"
+
+    def pairs(assignment: dict) -> set:
+        groups: dict = {}
+        for mention, group in assignment.items():
+            groups.setdefault(group, []).append(mention)
+        return {tuple(sorted(p)) for members in groups.values() for p in combinations(sorted(members), 2)}
+
+    predicted = pairs({k: linked[k] for k in truth})
+    actual = pairs(truth)
+    precision = len(predicted & actual) / len(predicted)
+    recall = len(predicted & actual) / len(actual)
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= 0.95, f"demo linking: precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}"

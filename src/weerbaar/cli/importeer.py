@@ -24,6 +24,7 @@ from weerbaar.ingest.csvfile import FileRefused
 from weerbaar.ingest.records import Progress as ProgressCallback
 from weerbaar.ingest.records import import_source
 from weerbaar.ingest.signals import ImportSummary, import_signals
+from weerbaar.resolve import incremental
 
 app = typer.Typer(help="Partnerbestanden importeren (CSV in het standaard aanleverformaat).", no_args_is_help=True)
 
@@ -78,6 +79,10 @@ def signalen(
     try:
         principal = cli_principal(runtime, gebruiker)
         summary = _run_import(bestand, lambda progress: import_signals(runtime, bestand, principal, progress))
+        if summary.nieuw:
+            # Matched against known persons, companies and addresses, as a signal from the form is.
+            with runtime.db.transaction() as session:
+                incremental.link_unlinked(session, principal.municipality_code)
     finally:
         runtime.db.engine.dispose()
     _report(summary, "signalen")

@@ -30,6 +30,9 @@ U_SAMPLING_PAIRS = 3e5
 EM_MAX_PAIRS = 2e6
 
 log = logging.getLogger(__name__)
+# Splink warns on stderr about every level EM could not train; `train` deals with those
+# levels itself (model.settle), so the warnings would only alarm the person at the terminal.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -182,6 +185,10 @@ def train(make_linker: Callable[[dict[str, Any]], Any], settings: dict[str, Any]
     timer.lap("u")
     snapshot = linker.misc.save_model_to_json()
     prior = snapshot["probability_two_random_records_match"]
+    if not 0 < prior < 1:  # no deterministic matches at all (e.g. only a BRP extract so far)
+        prior = m.prior_model()["probability_two_random_records_match"]
+        snapshot["probability_two_random_records_match"] = prior
+        linker = make_linker(snapshot)
     for rule in m.EM_RULES:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -192,8 +199,11 @@ def train(make_linker: Callable[[dict[str, Any]], Any], settings: dict[str, Any]
             log.info("EM-regel %s overgeslagen: %s", rule, exc)
             linker = make_linker(snapshot)
     timer.lap("em")
+    drifted = snapshot["probability_two_random_records_match"] != prior
     snapshot["probability_two_random_records_match"] = prior
     settled, replaced = m.settle(snapshot, m.prior_model())
+    if not replaced and not drifted and settled == snapshot:
+        return linker, settled  # EM was sound throughout: predict with the trained linker
     if replaced:
         log.info("m uit het ingebouwde model voor: %s", ", ".join(replaced))
     return make_linker(settled), settled
@@ -203,7 +213,7 @@ def _splink_linker(db_api: Any, tables: list[str], settings: dict[str, Any]) -> 
     from splink import Linker
 
     sdfs = [db_api.register(t, dataset_display_name=t) for t in tables]
-    return Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=logging.WARNING)
+    return Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=logging.ERROR)
 
 
 class DuckDBResolver:
@@ -350,7 +360,7 @@ class SparkResolver:
         def make_linker(st: dict[str, Any]) -> Any:
             api = SparkAPI(spark_session=spark)
             return Linker([api.register(f) for f in frames] if len(frames) > 1 else api.register(frames[0]),
-                          st, log_level=logging.WARNING)
+                          st, log_level=logging.ERROR)
 
         if model is None:
             linker, _ = train(make_linker, settings, table.num_rows, timer)

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.orm import Session, selectinload
 
+from weerbaar.core.clock import now
 from weerbaar.intake.models import Signal, SignalParty
 from weerbaar.resolve.mentions import mention_uid
 from weerbaar.resolve.models import ADDRESS, COMPANY, PERSON, MatchModel, SignalSubject, Subject, SubjectKey
 from weerbaar.resolve.realtime import RealtimeScorer, blocking_keys_many
 from weerbaar.resolve.service import MATCH, NO_SYNC, iter_mentions, person_input, subject_keys
 
-MAX_CANDIDATES = 25  # subjects scored per party; blocking keys are narrow, so this is generous
+MAX_CANDIDATES = 12  # subjects scored per party, those sharing most blocking keys first
 MAX_MENTIONS = 6  # mentions per candidate subject compared with the party
 
 _scorers: dict[int, RealtimeScorer] = {}
@@ -37,19 +38,21 @@ class Match:
 
 
 def _scorer(session: Session, municipality: str | None) -> RealtimeScorer | None:
-    row = session.execute(
-        select(MatchModel.id, MatchModel.model).where(MatchModel.kind == PERSON,
-                                                      MatchModel.municipality_code == municipality)
+    """The scorer of the municipality's latest model, compiled once per process; the model
+    itself (with its term frequencies, large at scale) is read only when not yet cached."""
+    model_id = session.scalar(
+        select(MatchModel.id).where(MatchModel.kind == PERSON, MatchModel.municipality_code == municipality)
         .order_by(MatchModel.trained_at.desc(), MatchModel.id.desc()).limit(1)
-    ).first()
-    if row is None:
+    )
+    if model_id is None:
         return None
     with _lock:
-        if row.id not in _scorers:
+        if model_id not in _scorers:
             if len(_scorers) > 8:
                 _scorers.clear()
-            _scorers[row.id] = RealtimeScorer(row.model)
-        return _scorers[row.id]
+            _scorers[model_id] = RealtimeScorer(session.scalars(
+                select(MatchModel.model).where(MatchModel.id == model_id)).one())
+        return _scorers[model_id]
 
 
 def _candidates(session: Session, kind: str, municipality: str | None, keys: list[str]) -> list[str]:
@@ -74,38 +77,6 @@ def _key_match(session: Session, kind: str, municipality: str | None, fields: di
     return Match(found[0], 1.0, {"bron": "sleutel", "sleutels": [k.split(":", 1)[0] for k in keys]})
 
 
-def match_person(
-    session: Session, municipality: str | None, fields: dict[str, Any], keys: list[str] | None = None
-) -> Match | None:
-    """The best subject for a person named in a signal, if the model says it is a match.
-    `keys` are the person's blocking keys when already computed (for all parties at once)."""
-    record = person_input("signaal", "signalen", fields)
-    if fields.get("bsn"):
-        by_bsn = _candidates(session, PERSON, municipality, [f"bsn:{fields['bsn']}"])
-        if len(by_bsn) == 1:
-            return Match(by_bsn[0], 1.0, {"bron": "sleutel", "sleutels": ["bsn"]})
-    subjects = _candidates(session, PERSON, municipality, keys if keys is not None else subject_keys(PERSON, fields))
-    scorer = _scorer(session, municipality) if subjects else None
-    if scorer is None:
-        return None
-    candidates: list[dict[str, Any]] = []
-    owner: dict[str, str] = {}
-    for subject_id in subjects:
-        for n, (record_row, mention) in enumerate(iter_mentions(session, subject_id)):
-            if n >= MAX_MENTIONS:
-                break
-            uid = mention_uid(record_row.id, mention.role)
-            candidates.append(person_input(uid, record_row.source, mention.fields))
-            owner[uid] = subject_id
-    best: Match | None = None
-    for pair in scorer.score(record, candidates):
-        other = pair.uid_r if pair.uid_l == "signaal" else pair.uid_l
-        if pair.probability >= MATCH and (best is None or pair.probability > best.probability):
-            best = Match(owner[other], pair.probability,
-                         {"bron": "model", "matchgewicht": round(pair.match_weight, 2), "bijdragen": pair.explanation})
-    return best
-
-
 def _party_fields(party: SignalParty) -> dict[str, Any]:
     return {
         "voornamen": party.given_names, "tussenvoegsel": party.surname_prefix, "geslachtsnaam": party.surname,
@@ -113,57 +84,110 @@ def _party_fields(party: SignalParty) -> dict[str, Any]:
     }
 
 
+def _match_persons(session: Session, municipality: str | None, parties: list[SignalParty]) -> dict[int, Match]:
+    """The best subject for each person party, if the model says it is a match: blocking keys
+    of all parties in one query, candidates by index lookup, all pairs scored in one query."""
+    found: dict[int, Match] = {}
+    rest: list[SignalParty] = []
+    for party in parties:
+        by_bsn = _candidates(session, PERSON, municipality, [f"bsn:{party.bsn}"]) if party.bsn else []
+        if len(by_bsn) == 1:
+            found[party.id] = Match(by_bsn[0], 1.0, {"bron": "sleutel", "sleutels": ["bsn"]})
+        else:
+            rest.append(party)
+    if not rest:
+        return found
+    keys = blocking_keys_many([person_input(f"partij:{p.id}", "", _party_fields(p)) for p in rest])
+    wanted = {p.id: _candidates(session, PERSON, municipality, keys.get(f"partij:{p.id}", [])) for p in rest}
+    scorer = _scorer(session, municipality) if any(wanted.values()) else None
+    if scorer is None:
+        return found
+    records: dict[str, dict[str, Any]] = {}
+    owner: dict[str, str] = {}
+    by_subject: dict[str, list[str]] = {}
+    for subject_id, record_row, mention in iter_mentions(session, sorted({s for v in wanted.values() for s in v})):
+        uids = by_subject.setdefault(subject_id, [])
+        if len(uids) < MAX_MENTIONS:
+            uid = mention_uid(record_row.id, mention.role)
+            records[uid] = person_input(uid, record_row.source, mention.fields)
+            owner[uid] = subject_id
+            uids.append(uid)
+    pairs: list[tuple[str, str]] = []
+    for party in rest:
+        party_uid = f"partij:{party.id}"
+        records[party_uid] = person_input(party_uid, "signalen", _party_fields(party))
+        pairs += [(party_uid, uid) for subject_id in wanted[party.id] for uid in by_subject.get(subject_id, [])]
+    for pair in scorer.score_pairs(list(records.values()), pairs):
+        party_id = int(pair.uid_l.split(":", 1)[1])
+        best = found.get(party_id)
+        if pair.probability >= MATCH and (best is None or pair.probability > best.probability):
+            found[party_id] = Match(owner[pair.uid_r], pair.probability,
+                                    {"bron": "model", "matchgewicht": round(pair.match_weight, 2),
+                                     "bijdragen": pair.explanation})
+    return found
+
+
+def link_signals(session: Session, signals: list[Signal]) -> int:
+    """(Re)link signals to the subjects they are about; returns the number of links."""
+    if not signals:
+        return 0
+    ids = [s.id for s in signals]
+    for i in range(0, len(ids), 1000):
+        session.execute(delete(SignalSubject).where(SignalSubject.signal_id.in_(ids[i : i + 1000])),
+                        execution_options=NO_SYNC)
+    links: list[tuple[Signal, int | None, Match]] = []
+    persons: dict[str | None, list[SignalParty]] = {}
+    for signal in signals:
+        municipality = signal.municipality_code
+        if signal.address_id or (signal.postcode and signal.house_number is not None):
+            found = _key_match(session, ADDRESS, municipality, {
+                "adres_id": signal.address_id, "postcode": signal.postcode, "huisnummer": signal.house_number,
+                "huisletter": signal.house_letter, "toevoeging": signal.addition,
+            })
+            if found:
+                links.append((signal, None, found))
+        for party in signal.parties:
+            if party.kind == "persoon" and (party.surname or party.bsn):
+                persons.setdefault(municipality, []).append(party)
+            elif party.kind == "bedrijf" and (party.kvk_number or party.company_name):
+                found = _key_match(session, COMPANY, municipality,
+                                   {"kvk_nummer": party.kvk_number, "naam": party.company_name})
+                if found:
+                    links.append((signal, party.id, found))
+    by_id = {s.id: s for s in signals}
+    for municipality, parties in persons.items():
+        for party_id, match in _match_persons(session, municipality, parties).items():
+            party = next(p for p in parties if p.id == party_id)
+            links.append((by_id[party.signal_id], party_id, match))
+    rows: dict[tuple[str, int | None, str], dict[str, Any]] = {}
+    for signal, party_id, match in links:
+        rows.setdefault((signal.id, party_id, match.subject_id), {
+            "signal_id": signal.id, "party_id": party_id, "subject_id": match.subject_id,
+            "probability": match.probability, "explanation": match.explanation, "linked_at": now()})
+    for i in range(0, len(rows), 5000):
+        session.execute(insert(SignalSubject), list(rows.values())[i : i + 5000])
+    return len(rows)
+
+
 def link_signal(session: Session, signal: Signal) -> int:
-    """(Re)link one signal to the subjects it is about; returns the number of links."""
-    session.execute(delete(SignalSubject).where(SignalSubject.signal_id == signal.id), execution_options=NO_SYNC)
-    municipality = signal.municipality_code
-    links: list[tuple[int | None, Match]] = []
-    if signal.address_id or (signal.postcode and signal.house_number is not None):
-        found = _key_match(session, ADDRESS, municipality, {
-            "adres_id": signal.address_id, "postcode": signal.postcode, "huisnummer": signal.house_number,
-            "huisletter": signal.house_letter, "toevoeging": signal.addition,
-        })
-        if found:
-            links.append((None, found))
-    persons = [p for p in signal.parties if p.kind == "persoon" and (p.surname or p.bsn)]
-    keys = blocking_keys_many([person_input(str(p.id), "", _party_fields(p)) for p in persons])
-    for party in signal.parties:
-        match: Match | None = None
-        if party in persons:
-            match = match_person(session, municipality, _party_fields(party), keys.get(str(party.id), []))
-        elif party.kind == "bedrijf" and (party.kvk_number or party.company_name):
-            match = _key_match(session, COMPANY, municipality,
-                               {"kvk_nummer": party.kvk_number, "naam": party.company_name})
-        if match:
-            links.append((party.id, match))
-    seen: set[tuple[int | None, str]] = set()
-    for party_id, match in links:
-        if (party_id, match.subject_id) in seen:
-            continue
-        seen.add((party_id, match.subject_id))
-        session.add(SignalSubject(signal_id=signal.id, party_id=party_id, subject_id=match.subject_id,
-                                  probability=match.probability, explanation=match.explanation))
-    session.flush()
-    return len(seen)
+    """Match one new signal at intake (persons, company, address) against the subjects."""
+    return link_signals(session, [signal])
 
 
 def relink_signals(session: Session, municipality: str) -> int:
     """After a run: every signal of the municipality matched against the new subjects."""
-    total = 0
-    signals = session.scalars(select(Signal).where(Signal.municipality_code == municipality).order_by(Signal.id))
-    for signal in list(signals):
-        total += link_signal(session, signal)
-    return total
+    signals = list(session.scalars(select(Signal).where(Signal.municipality_code == municipality)
+                                   .order_by(Signal.id).options(selectinload(Signal.parties))))
+    return sum(link_signals(session, signals[i : i + 500]) for i in range(0, len(signals), 500))
 
 
 def link_unlinked(session: Session, municipality: str | None) -> int:
-    """Signals registered since the last run (no links yet): matched at intake."""
+    """Signals registered since the last run (no links yet), e.g. after a bulk import."""
     has_subjects = session.scalar(select(exists().where(Subject.municipality_code == municipality)))
     if not has_subjects:
         return 0
-    unlinked = session.scalars(select(Signal).where(
+    unlinked = list(session.scalars(select(Signal).where(
         Signal.municipality_code == municipality,
         ~exists().where(SignalSubject.signal_id == Signal.id),
-    ))
-    return sum(link_signal(session, s) for s in list(unlinked))
-
+    ).options(selectinload(Signal.parties))))
+    return sum(link_signals(session, unlinked[i : i + 500]) for i in range(0, len(unlinked), 500))

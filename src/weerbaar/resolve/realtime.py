@@ -90,7 +90,10 @@ class RealtimeScorer:
         if not tf:
             self.model = m.without_tf(self.model)
         self._create_inputs(tf)
-        self.con.execute(f"PREPARE rt_score AS {self._compile()}")
+        self.con.execute(f"PREPARE rt_score AS {self._compile('FROM rt_l AS l CROSS JOIN rt_r AS r')}")
+        self.con.execute("CREATE TEMP TABLE rt_paren (l VARCHAR, r VARCHAR)")
+        self.con.execute("PREPARE rt_pairs AS " + self._compile(
+            "FROM rt_paren AS p JOIN rt_alle AS l ON l.unique_id = p.l JOIN rt_alle AS r ON r.unique_id = p.r"))
 
     def _create_inputs(self, tf: dict[str, dict[str, float]]) -> None:
         """Views rt_l / rt_r: features of the registered input plus the tf_* columns the model
@@ -111,8 +114,8 @@ class RealtimeScorer:
         self.con.execute("CREATE VIEW rt_l AS SELECT * FROM rt_alle WHERE unique_id = '__nieuw__'")
         self.con.execute("CREATE VIEW rt_r AS SELECT * FROM rt_alle WHERE unique_id != '__nieuw__'")
 
-    def _compile(self) -> str:
-        """One SQL statement: cross join rt_l x rt_r, comparison vectors, Splink's predict."""
+    def _compile(self, pairs_from: str) -> str:
+        """One SQL statement: the pairs (`pairs_from`), comparison vectors, Splink's predict."""
         from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
         from splink.internals.settings_creator import SettingsCreator
 
@@ -121,8 +124,7 @@ class RealtimeScorer:
         settings._retain_intermediate_calculation_columns = True
         steps = [
             ("__splink__compare_two_records_blocked",
-             f"SELECT {', '.join(settings._columns_to_select_for_blocking)}, 0 AS match_key "
-             "FROM rt_l AS l CROSS JOIN rt_r AS r"),
+             f"SELECT {', '.join(settings._columns_to_select_for_blocking)}, 0 AS match_key {pairs_from}"),
             ("__splink__df_comparison_vectors",
              f"SELECT {', '.join(settings._columns_to_select_for_comparison_vector_values)} "
              "FROM __splink__compare_two_records_blocked"),
@@ -147,6 +149,20 @@ class RealtimeScorer:
         for pair in pairs:
             pair.uid_l = own_uid
         return sorted(pairs, key=lambda p: (-p.probability, p.uid_r))
+
+    def score_pairs(self, records: list[dict[str, Any]], pairs: list[tuple[str, str]]) -> list[ScoredPair]:
+        """Many (left uid, right uid) pairs among `records` in one query: all parties of many
+        signals against their candidates at once, as a run relinks the register."""
+        if not pairs:
+            return []
+        with self._lock:
+            _fill(self.con, "rt_invoer", records)
+            self.con.execute("DELETE FROM rt_paren")
+            self.con.register("paren_rijen", pa.table({"l": [a for a, _ in pairs], "r": [b for _, b in pairs]}))
+            self.con.execute("INSERT INTO rt_paren SELECT l, r FROM paren_rijen")
+            self.con.unregister("paren_rijen")
+            result = self.con.sql("EXECUTE rt_pairs").to_arrow_table()
+        return explain_rows(result, self.model)
 
 
 def blocking_keys_many(persons: list[dict[str, Any]]) -> dict[str, list[str]]:

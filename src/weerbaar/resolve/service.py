@@ -597,13 +597,15 @@ def latest_model(session: Session, kind: str, municipality: str | None) -> dict 
     return session.scalar(query)
 
 
-def iter_mentions(session: Session, subject_id: str) -> Iterator[tuple[SourceRecord, Mention]]:
-    """The mentions linked to a subject, with their records (for scoring at intake)."""
+def iter_mentions(session: Session, subject_ids: list[str]) -> Iterator[tuple[str, SourceRecord, Mention]]:
+    """The mentions linked to some subjects, with their records, in one query (for scoring
+    a new signal's parties against candidate subjects at intake)."""
     rows = session.execute(
-        select(SourceRecord, SubjectLink.role).join(SubjectLink, SubjectLink.record_id == SourceRecord.id)
-        .where(SubjectLink.subject_id == subject_id)
+        select(SubjectLink.subject_id, SourceRecord, SubjectLink.role)
+        .join(SubjectLink, SubjectLink.record_id == SourceRecord.id)
+        .where(SubjectLink.subject_id.in_(subject_ids)).order_by(SubjectLink.subject_id, SourceRecord.id)
     )
-    for record, role in rows:
+    for subject_id, record, role in rows:
         for m in mentions_of(record.id, record.source, record.data or {}):
             if m.role == role:
-                yield record, m
+                yield subject_id, record, m
