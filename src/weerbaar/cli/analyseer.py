@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,7 +36,7 @@ def analyseer(
     try:
         principal = cli_principal(runtime, gebruiker)
         bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err())
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -135,7 +135,7 @@ def _parse(model: type[BaseModel], data: object, where: str, problems: list[str]
         return None
 
 
-def _dutch(err: dict) -> str:  # type: ignore[type-arg]
+def _dutch(err: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     return {

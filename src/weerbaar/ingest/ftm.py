@@ -29,9 +29,9 @@ MAX_RAW = 2000  # characters of a refused line kept in quarantine
 class EntityFile:
     """An FtM entity file, read one line at a time."""
 
-    key_column = "id"
+    key_column: str | None = "id"
     key_label = "entiteit-id"
-    columns = COLUMNS
+    columns: tuple[str, ...] = COLUMNS
     encoding = "UTF-8"
     delimiter = ""
 

@@ -42,7 +42,7 @@ def check_may_read(principal: Principal) -> None:
         raise Forbidden("Uw rol mag de quarantaine niet inzien; dat mag wie mag importeren.")
 
 
-def quarantine_query(principal: Principal, source: str | None = None) -> Select[tuple[QuarantinedRow]]:
+def quarantine_query(principal: Principal, source: str | None = None) -> Select[QuarantinedRow]:
     """The quarantine of imports done by the principal's organisation, file by file, line by line."""
     check_may_read(principal)
     query = (

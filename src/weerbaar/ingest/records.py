@@ -174,10 +174,10 @@ def import_source(
     if layout is not None and layout.source != source:
         raise FileRefused([f"De mapping is voor bron '{layout.source}', maar u importeert '{source}'."])
     with open_csv(path) as csv_file:
-        reader = CsvSource(csv_file, spec, layout)
-        if problems := reader.header_problems():
+        csv_source = CsvSource(csv_file, spec, layout)
+        if problems := csv_source.header_problems():
             raise FileRefused(problems)
-        return _in_transaction(runtime, source, reader, principal, organisation, peildatum, progress)
+        return _in_transaction(runtime, source, csv_source, principal, organisation, peildatum, progress)
 
 
 def check_may_import(principal: Principal) -> None:

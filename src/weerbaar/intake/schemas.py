@@ -204,7 +204,7 @@ class SignaalIn(InputModel):
     waargenomenOp: date = Field(description="Datum van waarneming (JJJJ-MM-DD), niet in de toekomst")
     locatie: LocatieIn | None = None
     betrokkenen: list[BetrokkeneIn] = Field(default_factory=list, max_length=50)
-    bron: BronIn = Field(default_factory=BronIn)
+    bron: BronIn = Field(default_factory=BronIn)  # type: ignore[arg-type]  # all fields have defaults
     vertrouwelijkheid: Vertrouwelijkheid = "zaakvertrouwelijk"
     melderAfgeschermd: bool = Field(False, description="Identiteit van de melder alleen zichtbaar voor het intaketeam")
 

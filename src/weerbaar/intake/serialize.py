@@ -82,6 +82,8 @@ def detail(
     out = summary(row, catalogue)
     out["omschrijving"] = s.description
     org = s.organisation
+    reporter: dict[str, Any] | str | None
+    contact: dict[str, Any] | str | None
     if row.reporter_visible:
         reporter = {"naam": s.reporter.name, "email": s.reporter.email} if s.reporter else None
         contact = (

@@ -67,7 +67,7 @@ def valid_subject_id(raw: str) -> str:
 def visible_subject(session: Session, principal: Principal, subject_id: str) -> tuple[Subject, list[str]]:
     """The subject, following `merged_into` to where its mentions went; also the ids passed
     on the way. Unknown and not visible are the same NotFound: existence is not revealed."""
-    current, passed = valid_subject_id(subject_id), []
+    current, passed = valid_subject_id(subject_id), list[str]()
     for _ in range(MAX_MERGE_HOPS):
         subject = session.scalar(select(Subject).where(Subject.id == current, subjects_visible(principal)))
         if subject is None:
@@ -258,8 +258,8 @@ def relations_of(
         if found is None:
             continue
         rule, direction = found
-        data = record.data or {}
-        relation = {
+        data: dict[str, Any] = record.data or {}
+        relation: dict[str, Any] = {
             "type": rule.type,
             "omschrijving": rule.label if direction == OUTGOING else REVERSE_LABELS[rule.type],
             "richting": direction,

@@ -64,7 +64,7 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
     forest = _Forest(uids)
     same, different = list(same), list(different)
     strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
-    for a, b, *_ in [*same, *different, *strong]:
+    for a, b in [*same, *different, *((e[0], e[1]) for e in strong)]:
         forest.add(a)
         forest.add(b)
     for a, b in sorted(tuple(sorted(p)) for p in different):

@@ -162,15 +162,15 @@ def link_signals(session: Session, signals: list[Signal]) -> int:
             if party.kind == "persoon" and (party.surname or party.bsn):
                 persons.setdefault(municipality, []).append(party)
             elif party.kind == "bedrijf" and (party.kvk_number or party.company_name):
-                found = _key_match(session, COMPANY, municipality,
-                                   {"kvk_nummer": party.kvk_number, "naam": party.company_name})
-                if found:
-                    links.append((signal, party.id, found))
+                company = _key_match(session, COMPANY, municipality,
+                                     {"kvk_nummer": party.kvk_number, "naam": party.company_name})
+                if company:
+                    links.append((signal, party.id, company))
     by_id = {s.id: s for s in signals}
     for municipality, parties in persons.items():
-        for party_id, match in _match_persons(session, municipality, parties).items():
-            party = next(p for p in parties if p.id == party_id)
-            links.append((by_id[party.signal_id], party_id, match))
+        for matched_id, match in _match_persons(session, municipality, parties).items():
+            party = next(p for p in parties if p.id == matched_id)
+            links.append((by_id[party.signal_id], matched_id, match))
     rows: dict[tuple[str, int | None, str], dict[str, Any]] = {}
     for signal, party_id, match in links:
         rows.setdefault((signal.id, party_id, match.subject_id), {

@@ -207,7 +207,7 @@ def _current_records(session: Session, municipality: str) -> tuple[list[SourceRe
         select(SourceRecord.id, SourceRecord.superseded_by).where(
             SourceRecord.municipality_code == municipality, SourceRecord.superseded_by.is_not(None))
     ).all()
-    successor = {old: new for old, new in chain}
+    successor: dict[int, int] = {old: new for old, new in chain if new is not None}
     for old in successor:
         new = successor[old]
         seen = 0
@@ -238,10 +238,10 @@ def _add_residence(session: Session, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind != PERSON:
             continue
-        address = found.get(m.fields.get("adres_id") or "")
-        if address is not None:
-            m.fields.update(straat=address.street, postcode=address.postcode, woonplaats=address.city,
-                            huisnummer=_house_text(address.house_number, address.house_letter, address.addition))
+        resident = found.get(m.fields.get("adres_id") or "")
+        if resident is not None:
+            m.fields.update(straat=resident.street, postcode=resident.postcode, woonplaats=resident.city,
+                            huisnummer=_house_text(resident.house_number, resident.house_letter, resident.addition))
 
 
 def _house_text(number: int | None, letter: str | None, addition: str | None) -> str | None:
