@@ -279,7 +279,7 @@ def test_session_of_totp_user_starts_before_the_second_factor(runtime: Runtime, 
     _start(runtime, world["coordinator"].user.id)
     _start(runtime, world["woco"].user.id)
     with runtime.db.session() as s:
-        done = dict(s.execute(sa.select(WebSession.user_id, WebSession.second_factor_done)).tuples().all())
+        done = dict(s.execute(sa.select(WebSession.user_id, WebSession.second_factor_done)).all())
     assert done == {world["coordinator"].user.id: False, world["woco"].user.id: True}
 
 
