@@ -70,11 +70,6 @@ RELATIONS: tuple[RelationRule, ...] = (
                  "is gevestigd op"),
 )
 
-RELATION_LABELS = {
-    "bewoning": "bewoning", "bestuur": "bestuur", "eigendom": "eigendom", "huur": "huur",
-    "vestiging": "vestiging", "betaling": "betaling",
-}
-
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):

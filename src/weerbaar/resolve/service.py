@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
@@ -52,7 +52,7 @@ from weerbaar.resolve.models import (
     SubjectLink,
 )
 from weerbaar.resolve.normalise import company_name_key
-from weerbaar.resolve.realtime import blocking_keys, blocking_keys_many
+from weerbaar.resolve.realtime import blocking_keys_many
 
 # A pair at or above MATCH links; pairs between DOUBT and SURE that the model scored go to
 # the review queue (the band where Splink's probability is neither here nor there).
@@ -174,7 +174,7 @@ def run_resolution(
         step(f"Koppelen: {kind}", 1, 1)
 
     t0 = perf_counter()
-    from weerbaar.resolve.incremental import relink_signals
+    from weerbaar.resolve.incremental import relink_signals  # incremental builds on this module
 
     step("Signalen koppelen", 0, 1)
     figures.counts["signalen"] = {"koppelingen": relink_signals(session, municipality)}
@@ -559,9 +559,7 @@ def _write_review_queue(
 
 
 def subject_keys(kind: str, fields: dict[str, Any]) -> list[str]:
-    """Blocking keys under which intake finds a subject for a new signal's party or address."""
-    if kind == PERSON:
-        return blocking_keys(person_input("", "", fields))
+    """Keys under which intake finds a company or address subject (persons: blocking_keys_many)."""
     if kind == COMPANY:
         return [f"{k}:{v}" for k, v in company_keys(fields)]
     return [f"{k}:{v}" for k, v in address_keys(fields)]
@@ -587,14 +585,6 @@ def _write_keys(session: Session, kind: str, mentions: dict[str, Mention], assig
                 seen.add((subject_id, key))
                 rows.append({"subject_id": subject_id, "key": key})
     _bulk_insert(session, SubjectKey, rows)
-
-
-def latest_model(session: Session, kind: str, municipality: str | None) -> dict | None:
-    query: Select[tuple[dict]] = (
-        select(MatchModel.model).where(MatchModel.kind == kind, MatchModel.municipality_code == municipality)
-        .order_by(MatchModel.trained_at.desc(), MatchModel.id.desc()).limit(1)
-    )
-    return session.scalar(query)
 
 
 def iter_mentions(session: Session, subject_ids: list[str]) -> Iterator[tuple[str, SourceRecord, Mention]]:
