@@ -103,3 +103,15 @@ def test_old_id_goes_to_the_cluster_holding_most_of_it():
     assert ids["b"] == ids["c"] == "P-1"
     assert ids["a"] == ids["x"] == "P-2"
     assert merged == {}
+
+
+def test_two_bsns_never_share_a_cluster_unless_a_person_says_so() -> None:
+    """A father and son with the same name at the same address: the model may score them alike,
+    and a mention without BSN may resemble both, but two BSNs are two people."""
+    edges = [("vader", "zoon", 0.99), ("huurder", "vader", 0.95), ("huurder", "zoon", 0.97)]
+    bsn = {"vader": "111222333", "zoon": "123456782"}
+    clusters = cluster(["vader", "zoon", "huurder"], edges, [], [], exclusive=bsn)
+    assert clusters == [["huurder", "zoon"], ["vader"]]
+    assert cluster(["vader", "zoon"], edges[:1], [], []) == [["vader", "zoon"]]  # without the key: one
+    judged = cluster(["vader", "zoon"], [], [("vader", "zoon")], [], exclusive=bsn)
+    assert judged == [["vader", "zoon"]]  # a coordinator's "zelfde" wins (a BSN typo, say)

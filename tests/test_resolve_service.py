@@ -202,3 +202,22 @@ def test_only_the_municipality_may_run(world: World) -> None:
     # Another municipality's run sees none of Lindeveen's records.
     figures = run(world, "buur_coordinator")
     assert figures.counts["persoon"]["vermeldingen"] == 0
+
+
+def test_father_and_son_with_different_bsns_stay_two_people(world: World) -> None:
+    """Same name, same address, a tenancy that names only "J. de Vries": two BSNs are two people."""
+    ids = {
+        "adressen": add_records(world, "adressen", [
+            {"adres_id": A1, "postcode": "9991AA", "huisnummer": 1, "straat": "Havenstraat"}], "adres_id"),
+        "personen": add_records(world, "personen", [
+            person("10", "Jan", "de", "Vries", "1960-04-02", bsn="111222333", adres_id=A1),
+            person("11", "Jan", "de", "Vries", "1992-04-02", bsn="123456782", adres_id=A1),
+        ], "persoon_id"),
+        "huurcontracten": add_records(world, "huurcontracten", [
+            {"contract_id": "H9", "adres_id": A1, "voornamen": "J.", "tussenvoegsel": "de",
+             "geslachtsnaam": "Vries", "geboortedatum": None}], "contract_id"),
+    }
+    run(world)
+    father, son = (subject_of(world, i, "persoon") for i in ids["personen"])
+    assert father != son
+    assert subject_of(world, ids["huurcontracten"][0], "huurder") in (father, son)

@@ -33,6 +33,7 @@ LOGIN_FAILED = "inloggen_mislukt"
 READ_LOG = "logboek_lezen"
 ANALYSE = "analyseren"
 JUDGE = "beoordelen"
+UPDATE = "wijzigen"
 
 
 def _digest(previous: str, entry: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_
 from weerbaar.access import rights
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
+from weerbaar.detect.models import RiskScore
 from weerbaar.ingest.models import SourceRecord
 from weerbaar.intake.models import Signal, SignalShare
 from weerbaar.resolve.models import Subject
@@ -59,6 +60,13 @@ def source_records_visible(principal: Principal) -> ColumnElement[bool]:
     """Partner extracts: only coordinators and analysts of the owning municipality."""
     if principal.can(rights.SOURCES_READ) and principal.municipality_code:
         return SourceRecord.municipality_code == principal.municipality_code
+    return false()
+
+
+def risk_visible(principal: Principal) -> ColumnElement[bool]:
+    """Risk scores and indicator hits: the municipality's own, for holders of risico.lezen."""
+    if principal.can(rights.RISK_READ) and principal.municipality_code:
+        return RiskScore.municipality_code == principal.municipality_code
     return false()
 
 

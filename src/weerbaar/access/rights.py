@@ -20,6 +20,8 @@ SOURCES_IMPORT = "bronnen.importeren"
 SOURCES_READ = "bronnen.lezen"
 MATCHES_JUDGE = "koppelingen.beoordelen"
 ANALYSIS_RUN = "analyse.uitvoeren"
+RISK_READ = "risico.lezen"
+RISK_EXPLAIN = "risico.verklaren"
 
 RIGHTS: dict[str, str] = {
     SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
@@ -52,5 +54,16 @@ RIGHTS: dict[str, str] = {
         "Laat toe om twijfelachtige koppelingen te beoordelen: bevestigen dat twee vermeldingen "
         "dezelfde persoon, hetzelfde bedrijf of adres zijn, of dat niet zijn."
     ),
-    ANALYSIS_RUN: "Laat toe om de analyse (koppelen van bronnen) voor de eigen gemeente te draaien.",
+    ANALYSIS_RUN: (
+        "Laat toe om de analyse (koppelen van bronnen, indicatoren, risicoscores en automatische "
+        "signalen) voor de eigen gemeente te draaien."
+    ),
+    RISK_READ: (
+        "Laat toe om de risicolijsten van adressen, personen en bedrijven van de eigen gemeente "
+        "te zien, met de indicatoren en gegevens achter elke score."
+    ),
+    RISK_EXPLAIN: (
+        "Laat toe om een vermelding op een risicolijst als verklaard te markeren (met reden), "
+        "zodat zij bij latere analyses onderaan blijft, en dat weer in te trekken."
+    ),
 }

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import catalogus, deps, koppelingen, logboek, signalen, subjecten
+from weerbaar.api import catalogus, deps, koppelingen, logboek, risico, signalen, subjecten
 
 PREFIX = "/api/v1"
 BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
-               subjecten.OntkoppelIn, koppelingen.OordeelIn)
+               subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn)
 
 
 def router() -> APIRouter:
@@ -22,6 +22,9 @@ def router() -> APIRouter:
     r.include_router(logboek.router)
     r.include_router(subjecten.router)
     r.include_router(koppelingen.router)
+    r.include_router(risico.addresses)
+    r.include_router(risico.subjects)
+    r.include_router(risico.indicators)
     return r
 
 

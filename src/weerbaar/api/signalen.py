@@ -284,3 +284,22 @@ async def share(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
     sh = service.share_signal(session, principal, rt.catalogue, _valid_id(id), d.organisatie, d.reden)
     return JSONResponse({"id": sh.id, "signaal": id, "organisatie": sh.organisation_id, "reden": sh.reason},
                         status_code=201)
+
+
+class FenomeenBevestigingIn(InputModel):
+    """Het fenomeen van een signaal vaststellen: het voorgestelde bevestigen of een ander kiezen."""
+
+    fenomeen: str = Field(max_length=60, description="Fenomeencode uit de catalogus, bijvoorbeeld hennepteelt")
+
+
+@router.post("/{id}/_bevestig-fenomeen", summary="Bevestig het (voorgestelde) fenomeen van een signaal (intaketeam)",
+             openapi_extra=_body_schema(FenomeenBevestigingIn),
+             responses={200: {"description": "Het signaal, met het bevestigde fenomeen"},
+                        404: {"description": "Onbekend signaal, of een signaal dat u niet mag zien"},
+                        422: {"description": "Onbekend fenomeen; de fout staat in invalidParams"}})
+async def confirm_phenomenon(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
+                             principal: PrincipalDep) -> dict[str, Any]:
+    b: FenomeenBevestigingIn = validate_model(FenomeenBevestigingIn, await _json(request))
+    signal = service.confirm_phenomenon(session, principal, rt.catalogue, _valid_id(id), b.fenomeen)
+    row = queries.get_signal(session, principal, rt.catalogue, signal.id, purpose="fenomeen bevestigen")
+    return serialize.detail(row, rt.catalogue)

@@ -1,7 +1,5 @@
-"""`weerbaar analyseer`: link the partner extracts into persons, companies and addresses.
-
-Later issues extend the run with indicators and scoring; this part is entity resolution.
-"""
+"""`weerbaar analyseer`: link the partner extracts into persons, companies and addresses, then
+run every indicator, score addresses, persons and companies and raise automatic signals."""
 
 from __future__ import annotations
 
@@ -14,10 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from weerbaar.cli.common import FAILURE, err, fail, open_runtime, out
 from weerbaar.cli.importeer import Gebruiker, cli_principal
+from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import Forbidden
+from weerbaar.detect.pipeline import run_analysis
+from weerbaar.detect.service import DetectionFigures
 from weerbaar.resolve.engine import EngineError
 from weerbaar.resolve.models import KINDS
-from weerbaar.resolve.service import RunFigures, run_resolution
+from weerbaar.resolve.service import RunFigures
 
 KIND_LABELS = {"persoon": "Personen", "bedrijf": "Bedrijven", "adres": "Adressen"}
 
@@ -29,7 +30,8 @@ def analyseer(
                           help="Waar het koppelmodel rekent: 'duckdb' (standaard) of 'spark' (landelijke schaal).")
     ] = "duckdb",
 ) -> None:
-    """Koppel de bronbestanden van de eigen gemeente tot personen, bedrijven en adressen."""
+    """Koppel de bronbestanden van de eigen gemeente, draai alle indicatoren, bereken de
+    risicoscores en registreer automatische signalen."""
     if rekenmachine not in ("duckdb", "spark"):
         fail(f"Onbekende rekenmachine '{rekenmachine}'; kies 'duckdb' of 'spark'.")
     runtime = open_runtime()
@@ -45,7 +47,8 @@ def analyseer(
 
         try:
             with bar, runtime.db.transaction() as session:
-                figures = run_resolution(session, principal, backend=rekenmachine, progress=progress)
+                figures, detection = run_analysis(session, principal, runtime.catalogue, backend=rekenmachine,
+                                                  progress=progress)
         except Forbidden as exc:
             fail(exc.reason)
         except EngineError as exc:
@@ -57,6 +60,7 @@ def analyseer(
     finally:
         runtime.db.engine.dispose()
     out().print(summary_table(figures))
+    out().print(detection_table(detection, runtime.catalogue))
 
 
 def summary_table(figures: RunFigures) -> Table:
@@ -70,4 +74,22 @@ def summary_table(figures: RunFigures) -> Table:
                       f"{figures.seconds.get(kind, 0):.1f}")
     table.caption = (f"Signalen gekoppeld aan subjecten: {figures.counts.get('signalen', {}).get('koppelingen', 0)}; "
                      f"totaal {figures.seconds.get('totaal', 0):.1f} s.")
+    return table
+
+
+def detection_table(figures: DetectionFigures, catalogue: Catalogue) -> Table:
+    table = Table(title=f"Indicatoren (peildatum {figures.peildatum.strftime('%d-%m-%Y')})", show_header=True)
+    for column in ("Code", "Indicator", "Fenomeen", "Treffers"):
+        table.add_column(column, justify="right" if column == "Treffers" else "left")
+    for outcome in figures.rules:
+        rule = catalogue.rules[outcome.code]
+        table.add_row(outcome.code, rule.naam, catalogue.phenomena[rule.fenomeen].naam,
+                      outcome.skipped or str(outcome.hits))
+    s = figures.signals
+    table.caption = (
+        f"Risicoscores: {figures.scores.get('adres', 0)} adressen, {figures.scores.get('persoon', 0)} personen, "
+        f"{figures.scores.get('bedrijf', 0)} bedrijven ({figures.explained} verklaard). Automatische signalen: "
+        f"{s.get('nieuw', 0)} nieuw, {s.get('bijgewerkt', 0)} bijgewerkt, {s.get('heropend', 0)} heropend, "
+        f"{s.get('afgesloten', 0)} afgesloten; {figures.seconds.get('totaal', 0):.1f} s."
+    )
     return table

@@ -87,6 +87,12 @@ def _print_summary(summary: DemoSummary) -> None:
         console.print(
             f"Gekoppeld tot {summary.subjects.get('persoon', 0)} personen, {summary.subjects.get('bedrijf', 0)} "
             f"bedrijven en {summary.subjects.get('adres', 0)} adressen.", markup=False)
+    if summary.detection:
+        scores, signals = summary.detection.get("scores", {}), summary.detection.get("signalen", {})
+        console.print(
+            f"Analyse: {summary.detection.get('treffers', 0)} indicatortreffers; risicoscores voor "
+            f"{scores.get('adres', 0)} adressen, {scores.get('persoon', 0)} personen en {scores.get('bedrijf', 0)} "
+            f"bedrijven; {signals.get('nieuw', 0)} automatische signalen.", markup=False)
     table = Table(title="Demogebruikers (fictief; alleen voor deze demo)", box=box.SIMPLE_HEAD)
     for column in ("E-mail", "Wachtwoord", "Rol", "Organisatie"):
         # E-mail and password must stay whole: people copy them to log in.

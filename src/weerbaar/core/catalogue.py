@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from weerbaar.core.rules import DetectionSettings, IndicatorRule, compile_problems
+
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 IndicatorCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-\d{2}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -59,6 +61,19 @@ class Role(_Strict):
     rechten: list[Text]
     # Organisation types whose users may hold this role (empty: any).
     organisatietypen: list[Code] = Field(default_factory=list)
+
+
+Weight = Annotated[float, Field(gt=0, le=10)]
+
+
+class SuggestionTerms(_Strict):
+    """fenomeensuggestie.yaml: extra weighted words per phenomenon, and everyday words that
+    mean "not ondermijning", for suggesting a phenomenon from a signal's text."""
+
+    versie: int = Field(ge=1)
+    drempel: float = Field(gt=0)
+    fenomenen: dict[Code, dict[Text, Weight]]
+    geen_ondermijning: dict[Text, Weight] = Field(min_length=1)
 
 
 class OrganisationTypes(_Strict):
@@ -108,6 +123,10 @@ class Catalogue:
         self.reliability = {level.code: level for level in grading.betrouwbaarheid}
         self.credibility = {level.code: level for level in grading.informatie}
         self.roles = {r.code: r for r in roles.rollen}
+        self.rules: dict[str, IndicatorRule] = {}
+        self.detection: DetectionSettings | None = None
+        self.suggestion: SuggestionTerms | None = None  # fenomeensuggestie.yaml
+        self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
     def indicators(self) -> dict[str, tuple[Phenomenon, Indicator]]:
@@ -152,8 +171,13 @@ def _dutch(err: Any) -> str:
         "model_attributes_type": "moet een object (sleutel: waarde) zijn",
         "dict_type": "moet een object (sleutel: waarde) zijn",
         "greater_than_equal": f"moet minstens {ctx.get('ge', '')} zijn",
+        "greater_than": f"moet groter zijn dan {ctx.get('gt', '')}",
+        "less_than_equal": f"mag hoogstens {ctx.get('le', '')} zijn",
+        "float_parsing": "moet een getal zijn",
+        "float_type": "moet een getal zijn",
         "string_too_long": f"mag hoogstens {ctx.get('max_length', '')} tekens hebben",
         "too_long": f"mag hoogstens {ctx.get('max_length', '')} elementen hebben",
+        "value_error": str(ctx.get("error", err["msg"])),  # our validators' own Dutch message
     }.get(kind, err["msg"])
 
 
@@ -177,9 +201,56 @@ def load_catalogue(folder: Path) -> Catalogue:
         problems.append("fenomenen/: geen fenomenen gevonden")
     # Cross-check whatever did parse, so that one broken file does not hide the other problems.
     problems.extend(_cross_check(phenomena, org_types, conf, grading, roles))
+    # Against the phenomenon files, so that one broken phenomenon file is named only once.
+    phenomenon_files = {f.stem for f in (folder / "fenomenen").glob("*.yaml")}
+    rules, detection = _detection_part(folder, phenomenon_files, problems)
+    suggestion = _suggestion_part(folder, phenomenon_files, problems)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(phenomena, org_types, conf, grading, roles)
+    catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
+    catalogue.rules = {r.code: r for r in sorted(rules, key=lambda r: r.code)}
+    catalogue.detection = detection
+    catalogue.suggestion = suggestion
+    catalogue.version = _version(folder)
+    return catalogue
+
+
+def _detection_part(
+    folder: Path, phenomena: set[str], problems: list[str]
+) -> tuple[list[IndicatorRule], DetectionSettings | None]:
+    """The indicator rules and scoring settings; every rule's SQL is compiled once here."""
+    rules: list[IndicatorRule] = []
+    for path in sorted((folder / "indicatoren").glob("*.yaml")):
+        rule = _parse(IndicatorRule, _read(path, problems), f"indicatoren/{path.name}", problems)
+        if rule is None:
+            continue
+        if rule.code != path.stem:
+            problems.append(f"indicatoren/{path.name}: code '{rule.code}' wijkt af van de bestandsnaam")
+        if phenomena and rule.fenomeen not in phenomena:
+            problems.append(f"indicatoren/{path.name}: onbekend fenomeen '{rule.fenomeen}'")
+        rules.append(rule)
+    problems.extend(compile_problems(rules))
+    detection = _parse(DetectionSettings, _read(folder / "detectie.yaml", problems), "detectie.yaml", problems)
+    return rules, detection
+
+
+def _suggestion_part(folder: Path, phenomena: set[str], problems: list[str]) -> SuggestionTerms | None:
+    name = "fenomeensuggestie.yaml"
+    terms: SuggestionTerms | None = _parse(SuggestionTerms, _read(folder / name, problems), name, problems)
+    for code in terms.fenomenen if terms and phenomena else []:
+        if code not in phenomena:
+            problems.append(f"{name}: onbekend fenomeen '{code}'")
+    return terms
+
+
+def _version(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.yaml")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _cross_check(

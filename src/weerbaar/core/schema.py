@@ -5,6 +5,7 @@ This is the one place that looks outward from core; it exists only for Alembic a
 
 from weerbaar.access import models as _access  # noqa: F401
 from weerbaar.core.models import Base
+from weerbaar.detect import models as _detect  # noqa: F401
 from weerbaar.ingest import models as _ingest  # noqa: F401
 from weerbaar.intake import models as _intake  # noqa: F401
 from weerbaar.resolve import models as _resolve  # noqa: F401

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from time import perf_counter
+from typing import Any
 
 from weerbaar.access.principal import Principal
 from weerbaar.core import clock
@@ -23,11 +24,13 @@ from weerbaar.demo.cast import DEMO_PASSWORD, ORGANISATIONS, USERS, build_cast
 from weerbaar.demo.extracts import write_extracts
 from weerbaar.demo.geography import BUURTEN, GEMEENTE_CODE, GEMEENTE_NAME, WIJKEN, Grid
 from weerbaar.demo.people import make_companies, make_people, make_plates
+from weerbaar.demo.plants import Plants
 from weerbaar.demo.register import build_addresses
 from weerbaar.demo.signals import Parties, plan_signals, register_all
+from weerbaar.detect.pipeline import run_analysis
+from weerbaar.detect.service import STEPS as DETECT_STEPS
 from weerbaar.ingest.records import import_source
 from weerbaar.ingest.signals import import_signals
-from weerbaar.resolve.service import run_resolution
 
 # Called as progress(step, done, total) while building; steps are Dutch labels.
 ProgressFn = Callable[[str, int, int], None]
@@ -37,6 +40,7 @@ STEP_CAST = "Organisaties en gebruikers"
 STEP_SIGNALS = "Signalen"
 STEP_EXTRACTS = "Bronbestanden importeren"
 STEP_LINK = "Koppelen"
+STEP_DETECT = "Indicatoren en scores"
 EXTRACTS_DIR = "demo-bronnen"
 
 
@@ -66,6 +70,10 @@ class DemoSummary:
     subjects: dict[str, int] = field(default_factory=dict)
     # Answer key of the extracts: bron -> {sleutel -> true person}, for checking the linking.
     truth: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Planted cases and decoys per phenomenon (demo.plants), for evaluating the indicators.
+    plants: Plants = field(default_factory=Plants)
+    # Figures of the first analysis: indicator hits, scores, automatic signals.
+    detection: dict[str, Any] = field(default_factory=dict)
 
 
 def build_demo(
@@ -142,6 +150,10 @@ def _import_and_link(
         report(STEP_EXTRACTS, done, total)
     summary.extracts_dir = str(directory)
     summary.truth = extracts.truth
+    summary.plants = extracts.plants
     with runtime.db.transaction() as session:
-        figures = run_resolution(session, principal, progress=lambda step, done, total: report(STEP_LINK, done, total))
+        figures, detection = run_analysis(
+            session, principal, runtime.catalogue,
+            progress=lambda step, done, total: report(STEP_DETECT if step in DETECT_STEPS else STEP_LINK, done, total))
     summary.subjects = {kind: counts["subjecten"] for kind, counts in figures.counts.items() if "subjecten" in counts}
+    summary.detection = detection.as_dict()

@@ -2,20 +2,26 @@
 behind the KvK-like and Kadaster-like extracts.
 
 The story the analysis should find: the named companies of the demo's signals, run by the
-people the signals name; three straw men who each direct a string of short-lived companies
-registered at the same office address; investors and property companies buying homes, a
-few of them resold within months at a higher price.
+people the signals name; three to five straw men who each direct a string of short-lived
+companies registered at a few office addresses; care companies whose directors also run
+cash businesses; serial buyers paying without a mortgage, young buyers paying a high price
+without one, employment agencies buying homes for their workers, companies reselling homes
+within months at a much higher price. Beside them the look-alikes: entrepreneurs with a
+holding of long-lived B.V.s, care companies beside a practice, investors with mortgages,
+elderly buyers paying cash, ordinary resales. Each is recorded in `demo.plants.Plants`.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from weerbaar.core.models import Address
 from weerbaar.demo.people import Company, Person
-from weerbaar.demo.residents import TRADITIONS, Population, Resident, day_between, weighted
+from weerbaar.demo.plants import AgencyHome, Plants, euros
+from weerbaar.demo.residents import TRADITIONS, Population, Resident, Tenancy, day_between, weighted
 
 YEARS_OF_SALES = 3
 SALES_TARGET = 300
@@ -59,9 +65,28 @@ TEMPLATES = [
 PLACES = ["Lindeveen", "De Linde", "Veenzijde", "Ganzenweide", "Molenakker", "Turfhaven", "Brinkstede",
           "Het Veen", "De Wildwal", "Zwanenwaard", "Rietkraag", "Klaverveld"]
 STRAW_WORDS = ["Nova", "Prime", "Delta", "Atlas", "Zenith", "Orion", "Royal", "Golden", "Smart", "Euro",
-               "Global", "Unity", "Apex", "Vertex", "Nexus", "Phoenix", "Sterling", "Trident", "Aurora", "Falcon"]
+               "Global", "Unity", "Apex", "Vertex", "Nexus", "Phoenix", "Sterling", "Trident", "Aurora", "Falcon",
+               "Alpha", "Omega", "Titan", "Condor", "Summit", "Crown", "Eagle", "Meridian", "Pinnacle", "Quantum",
+               "Stellar", "Vector", "Zephyr", "Horizon", "Infinity", "Legacy", "Matrix", "Pegasus", "Solid", "Vista"]
 STRAW_FORMS = ["{W} Trading B.V.", "{W} Services", "{W} Groep B.V.", "{W} Handelsonderneming",
                "{W} Logistics B.V.", "{W} Invest B.V.", "{W} Bouw B.V.", "{W} Schoonmaak"]
+# Care, cash-intensive trades (as the catalogue's indicators name them) and the planted companies.
+CARE_SBI = {"8810", "8899"}
+CASH_SBI = {"5610", "5630", "9602", "4520", "4777", "4711", "4932", "4742"}
+CASH_FORMS = ["Shishalounge {P}", "Barbershop {F}", "Minimarkt {P}", "Goud & Zilver {S}", "Autopoetsbedrijf {S}",
+              "Grillroom {P}", "Belhuis {P}", "Kapsalon {F} {S}", "Taxi {S}", "Snackbar {S}"]
+CARE_FORMS = ["Thuiszorg {P}", "Zorgbureau {S}", "Begeleiding {S}", "Dagbesteding {P}", "Wijkzorg {S} B.V.",
+              "Zorgcollectief {P}", "Begeleiding Thuis {P} B.V."]
+CALM_FORMS = ["Fysiotherapie {S}", "Tandartspraktijk {S}", "Administratiekantoor {S}", "Dagbesteding {S}",
+              "Begeleiding {F} {S}"]
+HOLDING_FORMS = ["{S} Holding B.V.", "{S} Beheer B.V.", "{S} Vastgoed B.V.", "{S} Projecten B.V.",
+                 "{S} Invest B.V.", "{S} Groep B.V.", "{S} Participaties B.V."]
+LETTERBOX_FORMS = ["{S} Trading", "{S} Import Export", "{S} Handelsonderneming", "{S} Logistics", "{S} Services",
+                   "{S} Bouw", "{S} Schoonmaak", "{S} Transport", "{S} Trading B.V.", "{S} Services B.V."]
+FAMILY_FORMS = ["{S} Holding B.V.", "Klussenbedrijf {S}", "Coaching {F} {S}", "{F} Webdesign", "Fotografie {F} {S}",
+                "Pedicure {F}", "{S} Consultancy", "Hoveniersbedrijf {S}", "Schildersbedrijf {S}"]
+AGENCY_NAMES = ["Flexwerk Noord Personeel B.V.", "AgriWork Oost B.V.", "Euroflex Uitzendbureau B.V.",
+                "Veenland Personeelsdiensten B.V."]
 PRICE_PER_M2 = {"centrum": 4300, "oud": 3900, "naoorlogs": 3200, "nieuwbouw": 3900, "buitengebied": 3700,
                 "bedrijven": 1400}
 
@@ -106,6 +131,7 @@ class Economy:
     sales: list[Sale]
     straw_men: list[Resident]
     named: dict[str, Firm] = field(default_factory=dict)  # demo company name -> firm
+    flips: list[Sale] = field(default_factory=list)  # resold within months at a large profit (planted)
 
 
 def activity(name: str) -> tuple[str, str]:
@@ -150,6 +176,7 @@ class _Builder:
         }
         self.firms: list[Firm] = []
         self.officers: list[Officer] = []
+        self.reserved: set[str] = set()  # pids of planted officers: never drawn for other companies
 
     def kvk(self) -> str:
         while True:
@@ -189,8 +216,27 @@ class _Builder:
             return self.population.factory.new(tradition, rng.random() < 0.3, born)
         while True:
             person = rng.choice(self.adults)
-            if person.age_on(at) >= 21:
+            if person.age_on(at) >= 21 and person.pid not in self.reserved:
                 return person
+
+    def someone(self, low: int, high: int, taken: set[str] | None = None) -> Resident:
+        """A resident of Lindeveen aged `low` to `high` today, not planted elsewhere."""
+        taken = taken or set()
+        fits = [a for a in self.adults if low <= a.age_on(self.today) <= high
+                and a.pid not in self.reserved and a.pid not in taken]
+        person = self.rng.choice(fits)
+        self.reserved.add(person.pid)
+        return person
+
+    def officer_since(self, firm: Firm, person: Resident, functie: str) -> None:
+        """An officer from the company's registration to its end."""
+        self.officers.append(Officer(firm, person, functie, firm.ingeschreven, firm.uitgeschreven))
+
+    def name(self, form: str, person: Resident) -> str | None:
+        """A trade name from a form, unique among the companies so far (None when taken)."""
+        surname = " ".join(p for p in (person.tussenvoegsel, person.geslachtsnaam) if p)
+        name = form.format(S=surname[0].upper() + surname[1:], F=person.roepnaam, P=self.rng.choice(PLACES))
+        return None if any(f.naam == name for f in self.firms) else name
 
     def officers_for(self, firm: Firm, first: Resident | None = None) -> None:
         rng = self.rng
@@ -218,15 +264,22 @@ class _Builder:
 
 def build_economy(rng: random.Random, today: date, addresses: list[Address], population: Population,
                   profile: dict[str, str], signal_people: list[Person],
-                  companies: dict[str, list[Company]]) -> Economy:
+                  companies: dict[str, list[Company]], plants: Plants | None = None,
+                  agency_homes: list[AgencyHome] | None = None) -> Economy:
+    plants = plants if plants is not None else Plants()
     builder = _Builder(rng, today, addresses, population, profile)
     by_bsn = {r.bsn: r for r in population.residents if r.bsn}
     signal_residents = [by_bsn[p.bsn] for p in signal_people if p.bsn in by_bsn]
     named = _named_companies(builder, companies, signal_residents)
-    straw_men = _straw_men(builder, signal_residents)
+    straw_men = _straw_men(builder, signal_residents, plants)
+    _holdings(builder, plants)
+    _company_homes(builder, plants)
+    decoy_care = _care(builder, named, plants)
     _generated_companies(builder)
-    sales = _sales(rng, today, addresses, population, builder, straw_men, named, profile)
-    return Economy(builder.firms, builder.officers, sales, straw_men, named)
+    _label_care(builder, decoy_care, plants)
+    economy = Economy(builder.firms, builder.officers, [], straw_men, named)
+    _sales(rng, today, addresses, population, builder, economy, profile, plants, agency_homes or [])
+    return economy
 
 
 def _named_companies(builder: _Builder, companies: dict[str, list[Company]],
@@ -248,24 +301,179 @@ def _named_companies(builder: _Builder, companies: dict[str, list[Company]],
     return named
 
 
-def _straw_men(builder: _Builder, signal_residents: list[Resident]) -> list[Resident]:
-    """Three people who each direct five to seven short-lived companies at the same office address."""
+def _straw_men(builder: _Builder, signal_residents: list[Resident], plants: Plants) -> list[Resident]:
+    """Three to five people who each direct five to seven short-lived companies, mostly at one office."""
     rng, today = builder.rng, builder.today
     adults = [a for a in builder.adults if 25 <= a.age_on(today) <= 60 and a not in signal_residents]
+    count = rng.randint(3, 5)
     men = [signal_residents[0]] if signal_residents else []
-    men += rng.sample(adults, 3 - len(men))
+    men += rng.sample(adults, count - len(men))
+    builder.reserved.update(m.pid for m in men)
     words = rng.sample(STRAW_WORDS, len(STRAW_WORDS))
     offices = rng.sample(builder.places["kantoor"], 2)
     for man in men:
-        for _ in range(rng.randint(5, 7)):
+        firms = rng.randint(5, 7)
+        for _ in range(firms):
             name = rng.choice(STRAW_FORMS).format(W=words.pop())
-            start = today - timedelta(days=rng.randint(60, YEARS_OF_SALES * 365))
-            end = start + timedelta(days=rng.randint(120, 430))
+            start = today - timedelta(days=rng.randint(30, 760))
+            end = start + timedelta(days=rng.randint(90, 400))
             firm = builder.firm(name, start, rng.choice(offices).id, ended=end if end < today - timedelta(days=7)
                                 else None, straw=True)
             firm.rechtsvorm = "bv" if "B.V." in name else "eenmanszaak"
             builder.officer(firm, man, "bestuurder" if firm.rechtsvorm == "bv" else "eigenaar")
+        plants.case("witwassen_bedrijven", "persoon", man.pid,
+                    f"katvanger: bestuurder of eigenaar van {firms} kortlevende bedrijven in twee jaar")
+    for office in offices:
+        count = sum(1 for f in builder.firms if f.straw and f.adres_id == office.id)
+        if count:
+            plants.case("witwassen_bedrijven", "adres", office.id,
+                        f"kantooradres van {count} kortlevende bedrijven van katvangers")
     return men
+
+
+def _holdings(builder: _Builder, plants: Plants) -> None:
+    """Serial entrepreneurs (decoys): director of four to six long-lived B.V.s of a holding structure."""
+    rng, today = builder.rng, builder.today
+    for _ in range(rng.randint(3, 4)):
+        count = rng.randint(4, 6)
+        person = builder.someone(42, 72)
+        while sum(1 for form in HOLDING_FORMS if builder.name(form, person) is not None) < count:
+            person = builder.someone(42, 72)
+        founded = today - timedelta(days=rng.randint(8 * 365, 25 * 365))
+        made = 0
+        for form in rng.sample(HOLDING_FORMS, len(HOLDING_FORMS)):
+            name = builder.name(form, person)
+            if name is None:
+                continue
+            registered = founded if made == 0 else day_between(rng, founded, today - timedelta(days=3 * 365))
+            firm = builder.firm(name, registered, builder.address_for(name, person))
+            firm.rechtsvorm = "bv"
+            builder.officer_since(firm, person, "bestuurder")
+            made += 1
+            if made == count:
+                break
+        plants.decoy("witwassen_bedrijven", "persoon", person.pid,
+                     f"ondernemer met holdingstructuur: bestuurder van {made} B.V.'s, opgericht sinds "
+                     f"{founded.year} en actief")
+
+
+def _company_homes(builder: _Builder, plants: Plants) -> None:
+    """Dwellings used as the address of many companies run by others, most short-lived (cases), and
+    family homes from which the household runs a few long-standing businesses (decoys)."""
+    rng, today = builder.rng, builder.today
+    population = builder.population
+    corporation = {a.id for a in population.corporation}
+    homes = [h for h in population.households.values() if h.address.use == "woonfunctie"
+             and h.address.holiday_park is None and h.address.id not in population.lodgings
+             and h.address.id not in corporation and len(h.members) <= 5]
+    chosen = rng.sample(homes, rng.randint(3, 4) + rng.randint(3, 4))
+    cases, decoys = chosen[: len(chosen) // 2], chosen[len(chosen) // 2:]
+    for household in cases:
+        count, made = rng.randint(6, 11), 0
+        while made < count:
+            outside = rng.random() < 0.7
+            person = (population.factory.new(weighted(rng, TRADITIONS), rng.random() < 0.3,
+                                             today - timedelta(days=rng.randint(22 * 365, 60 * 365)))
+                      if outside else builder.adult(today))
+            name = builder.name(rng.choice(LETTERBOX_FORMS), person)
+            if name is None:
+                continue
+            start = today - timedelta(days=rng.randint(30, 1100))
+            end = start + timedelta(days=rng.randint(120, 500))
+            firm = builder.firm(name, start, household.address.id,
+                                ended=end if end < today - timedelta(days=7) and rng.random() < 0.7 else None)
+            builder.officer_since(firm, person, "bestuurder" if firm.rechtsvorm == "bv" else "eigenaar")
+            made += 1
+        plants.case("witwassen_bedrijven", "adres", household.address.id,
+                    f"woning als vestigingsadres van {count} bedrijven van anderen in drie jaar, de meeste kortlevend")
+    for household in decoys:
+        adults = [m for m in household.members[:2] if m.age_on(today) >= 25] or household.members[:1]
+        count = rng.randint(3, 4)
+        forms = rng.sample(FAMILY_FORMS, len(FAMILY_FORMS))
+        made = 0
+        for form in forms:
+            person = rng.choice(adults)
+            name = builder.name(form, person)
+            if name is None:
+                continue
+            years = min(20, max(3, person.age_on(today) - 21))
+            firm = builder.firm(name, today - timedelta(days=rng.randint(3 * 365, years * 365)), household.address.id)
+            builder.officer_since(firm, person, "bestuurder" if firm.rechtsvorm == "bv" else "eigenaar")
+            builder.reserved.add(person.pid)
+            made += 1
+            if made == count:
+                break
+        plants.decoy("witwassen_bedrijven", "adres", household.address.id,
+                     f"gezin met {made} eigen bedrijven aan huis, al jaren actief")
+
+
+def _cash_business(builder: _Builder, person: Resident) -> Firm:
+    rng = builder.rng
+    while True:
+        name = builder.name(rng.choice(CASH_FORMS), person)
+        if name is not None:
+            break
+    firm = builder.firm(name, builder.registered(1, 4), builder.address_for(name, person))
+    builder.officer_since(firm, person, "bestuurder" if firm.rechtsvorm == "bv" else "eigenaar")
+    return firm
+
+
+def _care(builder: _Builder, named: dict[str, Firm], plants: Plants) -> list[Firm]:
+    """Care companies whose director also runs a cash business (cases), and ones whose director
+    runs other care or a practice (decoys). Returns the decoy care companies."""
+    rng = builder.rng
+    care = [f for f in named.values() if f.sbi in CARE_SBI]
+    wanted = rng.randint(3, 5)
+    for firm in rng.sample(care, min(wanted, len(care))):
+        owner = next(o.person for o in builder.officers if o.firm is firm)
+        builder.reserved.add(owner.pid)
+        if not any(o.person is owner and o.firm.sbi in CASH_SBI for o in builder.officers):
+            _cash_business(builder, owner)
+    for _ in range(wanted - len(care)):  # more cases than the demo's named care companies
+        owner = builder.someone(28, 62)
+        firm = _new_firm(builder, CARE_FORMS, owner, CARE_SBI)
+        _cash_business(builder, owner)
+    decoys = []
+    cash_officers = {o.person.pid for o in builder.officers if o.firm.sbi in CASH_SBI}
+    for _ in range(rng.randint(3, 5)):
+        owner = builder.someone(30, 64, cash_officers)
+        decoys.append(_new_firm(builder, CARE_FORMS, owner, CARE_SBI))
+        second = _new_firm(builder, CALM_FORMS, owner, None)
+        if second.sbi in CARE_SBI:
+            decoys.append(second)
+    return decoys
+
+
+def _new_firm(builder: _Builder, forms: list[str], owner: Resident, sbis: set[str] | None) -> Firm:
+    rng = builder.rng
+    while True:
+        name = builder.name(rng.choice(forms), owner)
+        if name is not None and (sbis is None or activity(name)[0] in sbis) and activity(name)[0] not in CASH_SBI:
+            break
+    firm = builder.firm(name, builder.registered(1, 5), builder.address_for(name, owner))
+    builder.officer_since(firm, owner, "bestuurder" if firm.rechtsvorm in ("bv", "stichting") else "eigenaar")
+    return firm
+
+
+def _label_care(builder: _Builder, decoys: list[Firm], plants: Plants) -> None:
+    """The answer key from the registers themselves: a care company is a case when one of its
+    officers is also an officer of a cash-intensive business."""
+    cash: dict[str, list[Firm]] = {}
+    for o in builder.officers:
+        if o.firm.sbi in CASH_SBI:
+            cash.setdefault(o.person.pid, []).append(o.firm)
+    for firm in builder.firms:
+        if firm.sbi not in CARE_SBI:
+            continue
+        linked = [f for o in builder.officers if o.firm is firm for f in cash.get(o.person.pid, [])]
+        if linked:
+            plants.case("zorgfraude", "bedrijf", firm.kvk,
+                        f"zorgbedrijf; een bestuurder runt ook {linked[0].naam} (SBI {linked[0].sbi})")
+        elif firm in decoys:
+            people = {o.person.pid for o in builder.officers if o.firm is firm}
+            others = [o.firm.naam for o in builder.officers if o.person.pid in people and o.firm is not firm]
+            other = others[0] if others else "een ander bedrijf"
+            plants.decoy("zorgfraude", "bedrijf", firm.kvk, f"zorgbedrijf; de bestuurder runt ook {other}")
 
 
 def _generated_companies(builder: _Builder) -> None:
@@ -301,76 +509,368 @@ def price(rng: random.Random, address: Address, profile: str, day: date, today: 
     return max(45_000, int(round(base, -3)))
 
 
+def _mortgage(rng: random.Random, age: int) -> str:
+    """Whether a person's purchase has a registered mortgage: the young nearly always do, the old often not."""
+    weights = [90, 0, 10] if age < 30 else [50, 40, 10] if age >= 65 else [80, 10, 10]
+    return str(rng.choices(["ja", "nee", ""], weights=weights)[0])
+
+
+def _firm_mortgage(rng: random.Random) -> str:
+    return str(rng.choices(["ja", "nee", ""], weights=[35, 50, 15])[0])
+
+
+@dataclass
+class _Market:
+    rng: random.Random
+    today: date
+    horizon: date
+    profile: dict[str, str]
+    sold: set[str]
+
+    def buy(self, pool: list[Address], day: date, person: Resident | None, firm: Firm | None, mortgage: str,
+            factor: float = 1.0) -> Sale | None:
+        a = next((a for a in (self.rng.choice(pool) for _ in range(20) if pool) if a.id not in self.sold), None)
+        if a is None:  # the pool is nearly sold out: look at every address
+            options = [a for a in pool if a.id not in self.sold]
+            if not options:
+                return None
+            a = self.rng.choice(options)
+        self.sold.add(a.id)
+        amount = price(self.rng, a, self.profile.get(a.id, ""), day, self.today) * factor
+        return Sale(a, day, int(round(amount, -3)), person, firm, mortgage)
+
+    def series(self, pool: list[Address], count: int, earliest: date, span: int, person: Resident | None,
+               firm: Firm | None, mortgage: str) -> list[Sale]:
+        """`count` purchases by one buyer within `span` days from a day after `earliest`."""
+        start = day_between(self.rng, max(earliest, self.horizon + timedelta(days=20)),
+                            self.today - timedelta(days=100))
+        end = min(start + timedelta(days=span), self.today - timedelta(days=3))
+        days = sorted(day_between(self.rng, start, end) for _ in range(count))
+        return [s for day in days if (s := self.buy(pool, day, person, firm, mortgage)) is not None]
+
+
 def _sales(rng: random.Random, today: date, addresses: list[Address], population: Population,
-           builder: _Builder, straw_men: list[Resident], named: dict[str, Firm],
-           profile: dict[str, str]) -> list[Sale]:
+           builder: _Builder, economy: Economy, profile: dict[str, str], plants: Plants,
+           agency_homes: list[AgencyHome]) -> None:
+    """Three years of sales: owner-occupiers and small investors in the background, planted buyers
+    (serial cash buyers, young buyers paying a high price without mortgage, employment agencies),
+    their look-alikes (investors with mortgages, elderly buyers paying cash), quick resales."""
     horizon = today - timedelta(days=YEARS_OF_SALES * 365)
     corporation = {a.id for a in population.corporation}
-    sales: list[Sale] = []
+    background: list[Sale] = []
     # Owner-occupiers who moved in during the last three years bought their home shortly before.
     for household in population.households.values():
         a = household.address
-        if a.id in corporation or a.holiday_park or not horizon + timedelta(days=45) < household.since < today:
+        if (a.id in corporation or a.holiday_park or a.id in population.lodgings
+                or not horizon + timedelta(days=45) < household.since < today):
             continue
         day = household.since - timedelta(days=rng.randint(0, 45))
-        sales.append(Sale(a, day, price(rng, a, profile.get(a.id, ""), day, today), person=household.members[0],
-                          mortgage=rng.choices(["ja", "nee", ""], weights=[78, 12, 10])[0]))
-    sold = {s.address.id for s in sales}
-    rented = [a for a in addresses if a.id not in corporation and a.id not in sold and a.use == "woonfunctie"]
+        buyer = household.members[0]
+        background.append(Sale(a, day, price(rng, a, profile.get(a.id, ""), day, today), person=buyer,
+                               mortgage=_mortgage(rng, buyer.age_on(day))))
+    market = _Market(rng, today, horizon, profile, {s.address.id for s in background}
+                     | {h.address.id for h in agency_homes})
+    rented = [a for a in addresses if a.id not in corporation and a.id not in market.sold
+              and a.use == "woonfunctie" and a.holiday_park is None and a.id not in population.lodgings]
     commercial = [a for a in addresses if a.use in ("winkelfunctie", "kantoorfunctie", "industriefunctie")]
-    investors = [*straw_men[:1], *rng.sample(population.adults(today), 14)]
-    plan: list[tuple[Resident | None, Firm | None, list[Address], int]] = [
-        (investors[0], None, rented, 3), (investors[1], None, rented, 6),
-        *[(p, None, rented, 1) for p in investors[2:]],
-    ]
-    for name, count in (("Veenstaete Vastgoed B.V.", 8), ("Lindehof Holding B.V.", 5), ("Brinkpoort Beheer B.V.", 4),
-                        ("Stichting Beheer Zuiderdiep", 3)):
-        if name in named:
-            plan.append((None, named[name], rented, count))
-    if "Turfhaven Projecten B.V." in named:
-        plan.append((None, named["Turfhaven Projecten B.V."], commercial, 4))
-    for straw_firm in [f for f in builder.firms if f.straw][::2]:
-        plan.append((None, straw_firm, rented, 1))
-    own_premises = [f for f in builder.firms if not f.straw and f.adres_id not in population.households]
-    for owner_firm in rng.sample(own_premises, min(18, len(own_premises))):
-        plan.append((None, owner_firm, [a for a in commercial if a.id == owner_firm.adres_id], 1))
-    for person, firm, pool, count in plan:
-        for _ in range(count):
-            options = [a for a in pool if a.id not in sold]
-            if not options:
-                break
-            a = rng.choice(options)
-            sold.add(a.id)
-            low = max(horizon, firm.ingeschreven if firm else horizon)
-            high = min(today - timedelta(days=3), firm.uitgeschreven or today if firm else today)
-            day = day_between(rng, low, high - timedelta(days=3))
-            mortgage = rng.choices(["ja", "nee", ""], weights=[35, 50, 15] if firm else [70, 20, 10])[0]
-            sales.append(Sale(a, day, price(rng, a, profile.get(a.id, ""), day, today), person, firm,
-                              "nee" if firm and firm.straw else mortgage))
-    sales += _flips(rng, today, sales, builder)
-    if len(sales) > SALES_TARGET:
-        keep = set(rng.sample(range(len(sales)), SALES_TARGET))
-        sales = [s for i, s in enumerate(sales) if i in keep]
+    builder.reserved.update(s.person.pid for s in background if s.person is not None)
+    # Corporation tenants buy no homes on the side, except those planted to (woonfraude).
+    builder.reserved.update(t.tenant.pid for t in population.tenancies if t.end is None)
+    planted = _agency_sales(builder, market, agency_homes)
+    cash_buyers, mortgaged = _serial_buyers(builder, economy, market, rented, commercial, plants)
+    planted += cash_buyers + mortgaged
+    young = _young_buyers(builder, population, market, rented)
+    planted += _tenants_buying(builder, population, market, rented)
+    planted += young
+    labelled = {id(s.firm) for s in cash_buyers + mortgaged + planted if s.firm is not None}
+    flips = _flips(builder, market, rented, labelled, plants)
+    economy.flips = flips[1::2]
+    planted += flips + _resales(builder, market, rented, labelled, plants)
+    labelled |= {id(s.firm) for s in planted if s.firm is not None}
+    background += _background_investors(rng, today, builder, market, rented, commercial, labelled)
+    room = max(0, SALES_TARGET - len(planted))
+    if len(background) > room:
+        keep = set(rng.sample(range(len(background)), room))
+        background = [s for i, s in enumerate(background) if i in keep]
+    _elderly_cash(rng, background, plants)
+    _tenants_moving_out(rng, today, population, background, plants)
+    sales = background + planted
+    _label_young(rng, young, sales, plants)
     for s in sales:
         if not s.seller:
             s.seller = _seller(rng, builder)
     sales.sort(key=lambda s: (s.day, s.address.id))
-    return sales
+    economy.sales = sales
+    _label_tenants_buying(population, sales, plants)
 
 
-def _flips(rng: random.Random, today: date, sales: list[Sale], builder: _Builder) -> list[Sale]:
-    """A few homes bought by a company and sold on within months for a good deal more."""
-    flips: list[Sale] = []
-    bought = [s for s in sales if s.firm is not None and s.day < today - timedelta(days=200)]
-    for first in rng.sample(bought, min(6, len(bought))):
-        assert first.firm is not None
-        day = first.day + timedelta(days=rng.randint(90, 190))
-        buyer_firm = rng.choice([f for f in builder.firms if f is not first.firm and f.uitgeschreven is None])
-        to_person = rng.random() < 0.5
-        flips.append(Sale(first.address, day, int(round(first.price * rng.uniform(1.25, 1.6), -3)),
-                          builder.adult(day) if to_person else None, None if to_person else buyer_firm,
-                          rng.choice(["ja", "nee"]), first.firm.naam))
-    return flips
+def _background_investors(rng: random.Random, today: date, builder: _Builder, market: _Market,
+                          rented: list[Address], commercial: list[Address], labelled: set[int]) -> list[Sale]:
+    """Private landlords buying one home, straw companies buying one, firms buying their own premises
+    (none of them a planted buyer)."""
+    out: list[Sale] = []
+    landlords = rng.sample([a for a in builder.adults if a.pid not in builder.reserved], 12)
+    builder.reserved.update(p.pid for p in landlords)
+    for person in landlords:
+        day = day_between(rng, market.horizon, today - timedelta(days=6))
+        sale = market.buy(rented, day, person, None, _mortgage(rng, person.age_on(day)))
+        out += [sale] if sale else []
+    for firm in [f for f in builder.firms if f.straw][::2]:
+        day = day_between(rng, max(market.horizon, firm.ingeschreven),
+                          min(today, firm.uitgeschreven or today) - timedelta(days=6))
+        sale = market.buy(rented, day, None, firm, "nee")
+        out += [sale] if sale else []
+    own_premises = [f for f in builder.firms if not f.straw and f.adres_id not in builder.population.households
+                    and f.sbi not in CARE_SBI and f.uitgeschreven is None and id(f) not in labelled]
+    for firm in rng.sample(own_premises, min(18, len(own_premises))):
+        day = day_between(rng, max(market.horizon, firm.ingeschreven), today - timedelta(days=6))
+        sale = market.buy([a for a in commercial if a.id == firm.adres_id], day, None, firm, _firm_mortgage(rng))
+        out += [sale] if sale else []
+    return out
+
+
+def _agency_sales(builder: _Builder, market: _Market, homes: list[AgencyHome]) -> list[Sale]:
+    """Dwellings bought by employment agencies (SBI 7820) to house their workers."""
+    rng = builder.rng
+    agencies = [f for f in builder.firms if f.sbi == "7820" and f.uitgeschreven is None]
+    rng.shuffle(agencies)
+    names = iter(rng.sample(AGENCY_NAMES, len(AGENCY_NAMES)))
+    chosen: dict[bool, list[Firm]] = {True: agencies[:2], False: agencies[2:3]}
+    out = []
+    for home in homes:
+        fits = [f for f in chosen[home.case] if f.ingeschreven < home.bought - timedelta(days=60)]
+        if not fits:
+            name = next(names)
+            registered = home.bought - timedelta(days=rng.randint(200, 3000))
+            firm = builder.firm(name, registered, rng.choice(builder.places["kantoor"]).id)
+            builder.officers_for(firm)
+            chosen[home.case].append(firm)
+            fits = [firm]
+        firm = rng.choice(fits)
+        a = home.address
+        out.append(Sale(a, home.bought, price(rng, a, market.profile.get(a.id, ""), home.bought, market.today),
+                        None, firm, _firm_mortgage(rng)))
+    return out
+
+
+def _serial_buyers(builder: _Builder, economy: Economy, market: _Market, rented: list[Address],
+                   commercial: list[Address], plants: Plants) -> tuple[list[Sale], list[Sale]]:
+    """Serial buyers: three or more purchases without mortgage within a year (cases), and
+    investors buying three or more with mortgages (decoys)."""
+    rng, named = builder.rng, economy.named
+    cash: list[Sale] = []
+    count = rng.randint(3, 5)
+    firms = [named[n] for n in ("Veenstaete Vastgoed B.V.", "Stichting Beheer Zuiderdiep") if n in named]
+    buyers: list[tuple[Resident | None, Firm | None]] = [(None, f) for f in firms[:rng.randint(1, 2)]]
+    buyers += [(economy.straw_men[0], None)] if economy.straw_men else []
+    while len(buyers) < count:
+        buyers.append((builder.someone(30, 65), None))
+    for person, firm in buyers:
+        earliest = firm.ingeschreven + timedelta(days=30) if firm else market.horizon
+        bought = market.series(rented, rng.randint(3, 5), earliest, rng.randint(60, 330), person, firm, "nee")
+        cash += bought
+        months = max(1, round((bought[-1].day - bought[0].day).days / 30.4))
+        _mark(plants.case, person, firm, f"{len(bought)} aankopen zonder hypotheek binnen {months} maanden")
+    mortgaged: list[Sale] = []
+    firms = [named[n] for n in ("Lindehof Holding B.V.", "Brinkpoort Beheer B.V.", "Turfhaven Projecten B.V.")
+             if n in named]
+    firms += [f for f in builder.firms if f.naam.endswith(" Vastgoed B.V.") and f not in named.values()][:1]
+    count = rng.randint(4, 6)
+    lenders: list[tuple[Resident | None, Firm | None]] = [(None, f) for f in rng.sample(firms, min(3, len(firms)))]
+    while len(lenders) < count:
+        lenders.append((builder.someone(35, 70), None))
+    for person, firm in lenders:
+        pool = commercial if firm is not None and firm.sbi == "4110" else rented
+        earliest = firm.ingeschreven + timedelta(days=30) if firm else market.horizon
+        bought = market.series(pool, rng.randint(3, 5), earliest, rng.randint(120, 800), person, firm, "ja")
+        mortgaged += bought
+        _mark(plants.decoy, person, firm, f"belegger: {len(bought)} aankopen, alle met hypotheek")
+    return cash, mortgaged
+
+
+def _mark(add: Callable[[str, str, str, str], None], person: Resident | None, firm: Firm | None, story: str) -> None:
+    if firm is not None:
+        add("witwassen_vastgoed", "bedrijf", firm.kvk, story)
+    elif person is not None:
+        add("witwassen_vastgoed", "persoon", person.pid, story)
+
+
+def _young_buyers(builder: _Builder, population: Population, market: _Market, rented: list[Address]) -> list[Sale]:
+    """Residents under thirty buying a large home without a mortgage, paying over the odds."""
+    rng = builder.rng
+    young = [r for h in population.households.values() if h.address.id not in population.lodgings
+             for r in h.members if 22 <= r.age_on(market.today) <= 31 and r.pid not in builder.reserved]
+    large = [a for a in rented if (a.floor_area or 0) >= 120] or rented
+    out = []
+    for _ in range(rng.randint(4, 6)):
+        day = day_between(rng, market.horizon + timedelta(days=30), market.today - timedelta(days=10))
+        fits = [r for r in young if 21 <= r.age_on(day) <= 29 and r.pid not in builder.reserved]
+        if not fits:
+            continue
+        person = rng.choice(fits)
+        builder.reserved.add(person.pid)
+        sale = market.buy(large, day, person, None, "nee", rng.uniform(1.05, 1.35))
+        out += [sale] if sale else []
+    return out
+
+
+def _tenants_buying(builder: _Builder, population: Population, market: _Market, rented: list[Address]
+                    ) -> list[Sale]:
+    """Corporation tenants who bought a home elsewhere and kept their tenancy."""
+    rng = builder.rng
+    households = population.households
+    tenants = [t for t in population.tenancies if t.end is None and t.address.id in households
+               and households[t.address.id].members[0] is t.tenant and t.tenant.age_on(builder.today) >= 25]
+    out = []
+    for tenancy in rng.sample(tenants, min(rng.randint(3, 5), len(tenants))):
+        day = day_between(rng, max(market.horizon, tenancy.start) + timedelta(days=60),
+                          builder.today - timedelta(days=90))
+        sale = market.buy(rented, day, tenancy.tenant, None, _mortgage(rng, tenancy.tenant.age_on(day)))
+        out += [sale] if sale else []
+    return out
+
+
+def _label_tenants_buying(population: Population, sales: list[Sale], plants: Plants) -> None:
+    """From the data: a current tenant of the corporation who bought a home after the tenancy began."""
+    current = {t.tenant.pid: t for t in population.tenancies if t.end is None}
+    for sale in sales:
+        tenancy = current.get(sale.person.pid) if sale.person is not None else None
+        if tenancy is not None and sale.person is not None and sale.day > tenancy.start:
+            plants.case("woonfraude", "persoon", sale.person.pid,
+                        f"huurt sinds {tenancy.start.year} een corporatiewoning en kocht in "
+                        f"{sale.day.year} een woning elders; het huurcontract loopt door")
+
+
+def _tenants_moving_out(rng: random.Random, today: date, population: Population, background: list[Sale],
+                        plants: Plants) -> None:
+    """Decoys: buyers who rented from the corporation until shortly after buying, then moved."""
+    households = population.households
+    corporation = {a.id: a for a in population.corporation}
+    earlier = {t.address.id for t in population.tenancies if t.end is not None}
+    since = {t.address.id: t.start for t in population.tenancies if t.end is None}
+    renting = {t.tenant.pid for t in population.tenancies if t.end is None}
+    buyers = [s for s in background if s.person is not None and s.address.id in households
+              and households[s.address.id].members[0] is s.person and s.person.pid not in renting
+              and s.day < today - timedelta(days=150)]
+    count = rng.randint(4, 6)
+    for sale in rng.sample(buyers, len(buyers)):
+        assert sale.person is not None
+        end = sale.day + timedelta(days=rng.randint(5, 90))
+        homes = [a for a, start in since.items() if a not in earlier and a in corporation
+                 and end + timedelta(days=10) < start < end + timedelta(days=240)]
+        if not homes:
+            continue
+        home = rng.choice(homes)
+        earlier.add(home)
+        start = end - timedelta(days=rng.randint(700, 5000))
+        population.tenancies.append(Tenancy(corporation[home], sale.person, start, end, 0))
+        plants.decoy("woonfraude", "persoon", sale.person.pid,
+                     f"kocht in {sale.day.year} een woning en zegde de huur van de corporatiewoning binnen drie "
+                     "maanden op")
+        count -= 1
+        if count == 0:
+            break
+
+
+def _label_young(rng: random.Random, young: list[Sale], sales: list[Sale], plants: Plants) -> None:
+    """A young buyer pays a high price: at least half again the buurt's median, or over 450,000 euros."""
+    by_buurt: dict[str, list[int]] = {}
+    for s in sales:
+        by_buurt.setdefault(s.address.neighbourhood_code or "", []).append(s.price)
+    for sale in young:
+        assert sale.person is not None
+        prices = sorted(by_buurt[sale.address.neighbourhood_code or ""])
+        median = prices[len(prices) // 2]
+        if sale.price < 1.5 * median and sale.price <= 450_000:
+            sale.price = int(round(median * rng.uniform(1.5, 2.1), -3))
+        plants.case("witwassen_vastgoed", "persoon", sale.person.pid,
+                    f"koper van {sale.person.age_on(sale.day)} jaar betaalt {euros(sale.price)} zonder hypotheek")
+
+
+def _elderly_cash(rng: random.Random, background: list[Sale], plants: Plants) -> None:
+    """Elderly owner-occupiers who sold a larger home and pay the next one without a mortgage."""
+    elderly = [s for s in background if s.person is not None and s.firm is None and s.person.age_on(s.day) >= 65
+               and s.address.use == "woonfunctie"]
+    for sale in rng.sample(elderly, min(rng.randint(8, 12), len(elderly))):
+        assert sale.person is not None
+        sale.mortgage = "nee"
+        plants.decoy("witwassen_vastgoed", "persoon", sale.person.pid,
+                     f"koper van {sale.person.age_on(sale.day)} jaar betaalt {euros(sale.price)} zonder hypotheek "
+                     "(kleiner wonen)")
+
+
+def _traders(builder: _Builder, labelled: set[int], count: int) -> list[Firm]:
+    """Active companies that might trade in homes (building, property, holding, trade), not planted otherwise."""
+    trades = {"4110", "4120", "4399", "6810", "6820", "6831", "6420", "4690", "7490", "7010"}
+    firms = [f for f in builder.firms if f.sbi in trades and not f.straw and f.uitgeschreven is None
+             and id(f) not in labelled and f.ingeschreven < builder.today - timedelta(days=400)]
+    chosen = builder.rng.sample(firms, min(count, len(firms)))
+    labelled.update(id(f) for f in chosen)
+    return chosen
+
+
+def _flips(builder: _Builder, market: _Market, rented: list[Address], labelled: set[int],
+           plants: Plants) -> list[Sale]:
+    """Homes bought by a company and sold on within three to seven months for a good deal more
+    (the purchase and the resale, in pairs)."""
+    rng, today = builder.rng, builder.today
+    out: list[Sale] = []
+    for firm in _traders(builder, labelled, rng.randint(5, 7)):
+        low = max(market.horizon, firm.ingeschreven + timedelta(days=30))
+        bought = day_between(rng, low, today - timedelta(days=100))
+        sold = min(bought + timedelta(days=rng.randint(90, 215)), today - timedelta(days=3))
+        first = market.buy(rented, bought, None, firm, _firm_mortgage(rng), rng.uniform(0.8, 0.95))
+        if first is None:
+            continue
+        rise = rng.uniform(1.25, 1.6)
+        amount = int(round(first.price * rise, -3))
+        if rng.random() < 0.5:
+            person = builder.adult(sold)
+            resale = Sale(first.address, sold, amount, person, None, _mortgage(rng, person.age_on(sold)), firm.naam)
+        else:
+            buyers = [f for f in builder.firms if f.uitgeschreven is None and not f.straw and id(f) not in labelled]
+            resale = Sale(first.address, sold, amount, None, rng.choice(buyers), _firm_mortgage(rng), firm.naam)
+        out += [first, resale]
+        months = round((sold - bought).days / 30.4)
+        plants.case("witwassen_vastgoed", "bedrijf", firm.kvk,
+                    f"kocht {first.address.street} {first.address.house_number} en verkocht na {months} maanden "
+                    f"met {round((amount / first.price - 1) * 100)} % winst")
+    return out
+
+
+def _resales(builder: _Builder, market: _Market, rented: list[Address], labelled: set[int],
+             plants: Plants) -> list[Sale]:
+    """Ordinary resales (decoys): a home sold after two years or more at about the market's rise."""
+    rng, today = builder.rng, builder.today
+    late = today - timedelta(days=3)
+    out: list[Sale] = []
+    count = rng.randint(3, 5)
+    sellers: list[tuple[Resident | None, Firm | None]] = [(None, f) for f in _traders(builder, labelled, 2)]
+    while len(sellers) < count:
+        sellers.append((builder.someone(30, 75), None))
+    for person, firm in sellers:
+        low = max(market.horizon, firm.ingeschreven if firm else market.horizon)
+        bought = day_between(rng, low, late - timedelta(days=760))
+        mortgage = _firm_mortgage(rng) if firm else _mortgage(rng, person.age_on(bought) if person else 50)
+        first = market.buy(rented, bought, person, firm, mortgage)
+        if first is None:
+            continue
+        sold = bought + timedelta(days=rng.randint(730, max(730, min(1060, (late - bought).days))))
+        years = (sold - bought).days / 365
+        amount = int(round(first.price * 1.065 ** years * rng.uniform(0.95, 1.08), -3))
+        seller = firm.naam if firm else _person_name(rng, person) if person else ""
+        buyer = builder.adult(sold)
+        out += [first, Sale(first.address, sold, amount, buyer, None, _mortgage(rng, buyer.age_on(sold)), seller)]
+        story = f"gewone doorverkoop na {years:.1f} jaar met {round((amount / first.price - 1) * 100)} % " \
+                "(marktstijging)"
+        _mark(plants.decoy, person, firm, story.replace(".", ","))
+    return out
+
+
+def _person_name(rng: random.Random, person: Resident) -> str:
+    initials = ".".join(n[0] for n in person.voornamen.split()) + "."
+    surname = " ".join(p for p in (person.tussenvoegsel, person.geslachtsnaam) if p)
+    return rng.choice([f"{initials} {surname}", f"{person.roepnaam} {surname}"])
 
 
 def _seller(rng: random.Random, builder: _Builder) -> str:

@@ -11,6 +11,13 @@ inside the surname, initials, typos, capitals, swapped day and month. The answer
 (`ExtractSet.truth`) maps each person record back to the true person, for the linking
 benchmark and tests. A handful of rows per file are broken on purpose (bad BSN, 7-digit KvK,
 31 February, ...) so that the demo shows a quarantine; `ExtractSet.broken` counts them.
+
+`ExtractSet.plants` is the second answer key (`demo.plants`): per phenomenon the addresses,
+persons and companies planted as cases (grow rooms, meter bypasses, overcrowded dwellings,
+agency homes, chalet residents, unexplained purchases, straw men, care companies linked to
+cash businesses) and their legitimate look-alikes (heat pumps, electric cars, solar panels,
+big families, student houses, park managers, elderly buyers paying cash, investors with
+mortgages, holding structures), for evaluating the indicators.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from weerbaar.demo.economy import Economy, build_economy
 from weerbaar.demo.geography import BUURTEN
 from weerbaar.demo.noise import NameNoise
 from weerbaar.demo.people import Company, Person, eleven_test, make_companies, make_people
+from weerbaar.demo.plants import EnergyPlan, Plants, PopulationPlanter, plan_energy
 from weerbaar.demo.residents import Population, Resident, build_population
 from weerbaar.demo.signals import OBSERVERS
 from weerbaar.demo.texts import Mention, describe
@@ -86,6 +94,7 @@ class ExtractSet:
     truth: dict[str, dict[str, str]]  # bron -> {sleutel -> true person id}; functionarissen: line number
     counts: dict[str, int]  # rows written per bron, broken rows included
     broken: dict[str, int]  # deliberately invalid rows per bron
+    plants: Plants = field(default_factory=Plants)  # planted cases and decoys per phenomenon (demo.plants)
 
 
 @dataclass
@@ -111,7 +120,9 @@ class _World:
     profile: dict[str, str]  # adres_id -> buurt profile
     population: Population
     economy: Economy
+    plants: Plants
     grow_rooms: list[Address] = field(default_factory=list)
+    energy: dict[str, EnergyPlan] = field(default_factory=dict)  # adres_id -> planted change of use
 
 
 def write_extracts(
@@ -143,9 +154,10 @@ def write_extracts(
     rng_broken = random.Random(f"{seed}-extracten-kapot")
     for bron, sheet in sheets.items():
         _break_some(rng_broken, bron, sheet, today)
+    world.plants.settle()
     directory.mkdir(parents=True, exist_ok=True)
     names = {o.key: o.name for o in ORGANISATIONS}
-    result = ExtractSet(directory, {}, {}, {}, {}, {})
+    result = ExtractSet(directory, {}, {}, {}, {}, {}, world.plants)
     for bron, sheet in sheets.items():
         path = directory / f"{FILE_NAMES[bron]}.csv"
         _write(path, bron, sheet)
@@ -164,25 +176,19 @@ def _world(seed: int, today: date, addresses: list[Address], people: list[Person
     mixed = {a.id for a in addresses if a.use == "winkelfunctie" and a.house_letter is None and rng.random() < 0.35}
     profiles = {b.code: b.profile for b in BUURTEN}
     profile = {a.id: profiles.get(a.neighbourhood_code or "", "") for a in addresses}
-    population = build_population(random.Random(f"{seed}-extracten-bevolking"), today, addresses, mixed, people)
+    plants = Plants()
+    planter = PopulationPlanter(random.Random(f"{seed}-extracten-plant-bewoners"), today, plants)
+    population = build_population(random.Random(f"{seed}-extracten-bevolking"), today, addresses, mixed, people,
+                                  planter)
     economy = build_economy(random.Random(f"{seed}-extracten-economie"), today, addresses, population, profile,
-                            people, companies)
-    world = _World(today, addresses, mixed, profile, population, economy)
-    world.grow_rooms = _grow_rooms(random.Random(f"{seed}-extracten-hennep"), world)
+                            people, companies, plants, planter.agency_homes)
+    world = _World(today, addresses, mixed, profile, population, economy, plants)
+    for a in population.sublets:  # a home let to someone registered elsewhere: woonfraude
+        plants.case("woonfraude", "adres", a.id, "huurwoning onderverhuurd: huurder elders ingeschreven, "
+                                                 "niemand ingeschreven op het adres")
+    world.energy, world.grow_rooms = plan_energy(random.Random(f"{seed}-extracten-plant-energie"), today, addresses,
+                                                 population, planter.planted | mixed, plants)
     return world
-
-
-def _grow_rooms(rng: random.Random, world: _World) -> list[Address]:
-    """Homes whose electricity no household explains: most let to someone registered elsewhere."""
-    population = world.population
-    corporation = {a.id for a in population.corporation}
-    sublets = population.sublets
-    owners = [h.address for h in population.households.values()
-              if h.address.id not in corporation and h.address.holiday_park is None]
-    empty_chalets = [a for a in world.addresses if a.holiday_park and a.id not in population.households]
-    sheds = [a for a in world.addresses if a.use == "industriefunctie"]
-    return (rng.sample(sublets, min(6, len(sublets))) + rng.sample(owners, 3)
-            + rng.sample(empty_chalets, min(1, len(empty_chalets))) + rng.sample(sheds, 1))
 
 
 # --- the files -------------------------------------------------------------------------------------
@@ -260,7 +266,6 @@ def _energy(world: _World, rng: random.Random) -> _Sheet:
     sheet = _Sheet()
     periods = _periods(world.today)
     eans = rng.sample(range(10**14, 10**15), len(world.addresses))
-    grow = {a.id: rng.randint(1, 12) for a in world.grow_rooms}  # months since the lamps went on
     sublet = {a.id for a in world.population.sublets}
     for a, ean in zip(world.addresses, eans, strict=True):
         household = world.population.households.get(a.id)
@@ -268,12 +273,14 @@ def _energy(world: _World, rng: random.Random) -> _Sheet:
         kwh, gas = _yearly_use(rng, a, persons, a.id in world.mixed)
         by_address = rng.random() > 0.07
         postcode = a.postcode if by_address or rng.random() < 0.6 else f"{a.postcode[:4]} {a.postcode[4:].lower()}"
+        plan = world.energy.get(a.id)
         for i, (year, month) in enumerate(periods):
             season = 1 + 0.2 * math.cos(2 * math.pi * (month - 1) / 12)
             month_kwh = kwh / 12 * season * rng.uniform(0.9, 1.1)
-            if a.id in grow and i >= 12 - grow[a.id]:
-                month_kwh += rng.uniform(1800, 3200)
-            month_gas = "" if gas is None else str(round(gas * GAS_SHARE[month - 1] / 100 * rng.uniform(0.85, 1.15)))
+            gas_used = None if gas is None else gas * GAS_SHARE[month - 1] / 100 * rng.uniform(0.85, 1.15)
+            if plan is not None:
+                month_kwh, gas_used = plan.apply(rng, i, month, month_kwh, gas_used)
+            month_gas = "" if gas_used is None else str(round(gas_used))
             sheet.add({
                 "ean": f"871{ean}", "adres_id": a.id if by_address else "", "postcode": postcode,
                 "huisnummer": str(a.house_number), "toevoeging": a.house_letter or a.addition or "",
@@ -447,8 +454,7 @@ def _stories(world: _World, rng: random.Random) -> list[_Story]:
         office = by_id[picked[0].adres_id] if picked else by_id[sorted(offices)[0]]
         stories.append(_Story(rng.choice(["riec", "belastingdienst"]), "witwassen_bedrijven", office, [man],
                               [f.naam for f in picked], role="bestuurder"))
-    flips = [s for s in economy.sales if s.seller in {f.naam for f in economy.firms}]
-    for sale in flips[:3]:
+    for sale in economy.flips[:3]:
         stories.append(_Story(rng.choice(["riec", "analist"]), "witwassen_vastgoed", sale.address, [],
                               [sale.seller]))
     heads = {p.adres_id: p for p in reversed(population.chalet_dwellers)}

@@ -129,7 +129,8 @@ def _use_for(rng: random.Random, street: str, mix: str, i: int) -> str:
         return "kantoorfunctie"  # the town hall
     if street == "Sportlaan" and i == 0:
         return "sportfunctie"  # sportpark De Koppel
-    return _weighted(rng, USE_MIX[mix])
+    use = _weighted(rng, USE_MIX[mix])
+    return "woonfunctie" if mix == "park" and i == 0 else use  # the park manager's house
 
 
 def _street_line(rng: random.Random, buurt: BuurtPlan) -> tuple[tuple[int, int], float, float, float, float]:

@@ -10,10 +10,11 @@ that a signal, a registration and a tenancy can meet in one subject.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from weerbaar.core.models import Address
 from weerbaar.demo.geography import BUURTEN
@@ -131,13 +132,15 @@ class Population:
     sublets: list[Address]  # corporation dwellings let to someone registered elsewhere
     chalet_dwellers: list[Resident]  # registered at a holiday-park chalet
     factory: Factory  # draws persons who live elsewhere (officers, buyers) into `residents`
+    lodgings: set[str] = field(default_factory=set)  # let per room or bed (demo.plants): no family home
 
     def brp(self) -> list[Resident]:
         return [r for r in self.residents if r.brp_id]
 
     def adults(self, today: date) -> list[Resident]:
-        """Current heads of household and partners, 21 or older, in a stable order."""
-        return [m for h in self.households.values() for m in h.members[:2] if m.age_on(today) >= 21]
+        """Current heads of household and partners, 21 or older, in a stable order (lodgers left out)."""
+        return [m for h in self.households.values() if h.address.id not in self.lodgings
+                for m in h.members[:2] if m.age_on(today) >= 21]
 
 
 class Factory:
@@ -181,6 +184,16 @@ class Factory:
         return self.today - timedelta(days=self.rng.randint(low_age * 365, high_age * 365 + 364))
 
 
+class Planter(Protocol):
+    """Plants households (demo.plants.PopulationPlanter) once every dwelling has its own."""
+
+    planted: set[str]  # adres_ids with a planted household: left alone afterwards
+    lodgings: set[str]
+
+    def __call__(self, factory: Factory, addresses: list[Address], homes: list[Address], owned: set[str],
+                 households: dict[str, Household]) -> None: ...
+
+
 def weighted(rng: random.Random, options: Sequence[tuple[T, int]]) -> T:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
@@ -191,7 +204,7 @@ def dwellings(addresses: list[Address], mixed: set[str]) -> list[Address]:
 
 
 def build_population(rng: random.Random, today: date, addresses: list[Address], mixed: set[str],
-                     signal_people: list[Person]) -> Population:
+                     signal_people: list[Person], planter: Planter | None = None) -> Population:
     homes = dwellings(addresses, mixed)
     corporation = _corporation_dwellings(rng, homes)
     owned = {a.id for a in corporation}
@@ -205,10 +218,16 @@ def build_population(rng: random.Random, today: date, addresses: list[Address], 
             continue
         households[address.id] = _household(factory, address, size, address.id in owned)
     chalet_dwellers = _chalet_dwellers(factory, rng, addresses, households)
-    _place_signal_people(factory, rng, signal_people, households)
-    tenancies, sublets = _tenancies(factory, rng, today, corporation, households)
+    planted: set[str] = set()
+    lodgings: set[str] = set()
+    if planter is not None:
+        planter(factory, addresses, homes, owned, households)
+        planted, lodgings = planter.planted, planter.lodgings
+    _place_signal_people(factory, rng, signal_people, households, planted)
+    tenancies, sublets = _tenancies(factory, rng, today, corporation, households, lodgings)
     _register(rng, factory.people)
-    return Population(factory.people, households, corporation, tenancies, sublets, chalet_dwellers, factory)
+    return Population(factory.people, households, corporation, tenancies, sublets, chalet_dwellers, factory,
+                      lodgings)
 
 
 def _corporation_dwellings(rng: random.Random, homes: list[Address]) -> list[Address]:
@@ -258,7 +277,7 @@ def _household(factory: Factory, address: Address, size: int, rented: bool) -> H
 def _chalet_dwellers(factory: Factory, rng: random.Random, addresses: list[Address],
                      households: dict[str, Household]) -> list[Resident]:
     """A dozen people registered at a holiday-park chalet: permanent habitation, not allowed there."""
-    chalets = [a for a in addresses if a.holiday_park]
+    chalets = [a for a in addresses if a.holiday_park and a.use != "woonfunctie"]
     out: list[Resident] = []
     for address in rng.sample(chalets, min(9, len(chalets))):
         household = _household(factory, address, rng.choice([1, 1, 2]), rented=True)
@@ -268,9 +287,9 @@ def _chalet_dwellers(factory: Factory, rng: random.Random, addresses: list[Addre
 
 
 def _place_signal_people(factory: Factory, rng: random.Random, signal_people: list[Person],
-                         households: dict[str, Household]) -> None:
+                         households: dict[str, Household], planted: set[str]) -> None:
     """Each person of the signals heads a household of their own (replacing its first adult)."""
-    candidates = [h for h in households.values() if h.address.holiday_park is None]
+    candidates = [h for h in households.values() if h.address.holiday_park is None and h.address.id not in planted]
     stand_ins: set[int] = set()
     for person, household in zip(signal_people, rng.sample(candidates, len(signal_people)), strict=False):
         stand_in = household.members[0]
@@ -283,15 +302,14 @@ def _place_signal_people(factory: Factory, rng: random.Random, signal_people: li
 
 
 def _tenancies(factory: Factory, rng: random.Random, today: date, corporation: list[Address],
-               households: dict[str, Household]) -> tuple[list[Tenancy], list[Address]]:
+               households: dict[str, Household], lodgings: set[str]) -> tuple[list[Tenancy], list[Address]]:
     tenancies: list[Tenancy] = []
     sublets: list[Address] = []
     owned = {a.id for a in corporation}
     used: set[str] = set()  # movers already given a previous tenancy
-    heads = [h for h in households.values() if h.address.holiday_park is None]
-    outsiders = [h.members[0] for h in households.values()
-                 if h.address.id not in owned and h.address.holiday_park is None
-                 and h.members[0].age_on(today) >= 23]
+    heads = [h for h in households.values() if h.address.holiday_park is None and h.address.id not in lodgings]
+    outsiders = [h.members[0] for h in heads if h.address.id not in owned and h.members[0].age_on(today) >= 23]
+    heads.sort(key=lambda h: h.since)  # so that those who moved in after a day are one slice
     for address in corporation:
         household = households.get(address.id)
         start: date
@@ -313,16 +331,16 @@ def _tenancies(factory: Factory, rng: random.Random, today: date, corporation: l
 
 
 def _previous_tenancy(factory: Factory, rng: random.Random, address: Address, next_start: date,
-                      heads: list[Household], used: set[str]) -> Tenancy:
+                      heads: list[Household], used: set[str]) -> Tenancy:  # heads: sorted by `since`
     """The tenant before: moved out of Lindeveen, moved within it, or gone before the BRP extract's horizon."""
     end = next_start - timedelta(days=rng.randint(1, 40))
     start = end - timedelta(days=rng.randint(400, 6000))
     roll = rng.random()
     tenant: Resident | None = None
     if roll < 0.35:
-        movers = [h.members[0] for h in heads
-                  if h.since > end and h.address is not address and h.members[0].age_on(start) >= 19
-                  and h.members[0].pid not in used]
+        later = heads[bisect_right(heads, end, key=lambda h: h.since):]
+        movers = [h.members[0] for h in later
+                  if h.address is not address and h.members[0].age_on(start) >= 19 and h.members[0].pid not in used]
         if movers:
             tenant = rng.choice(movers)  # moved within Lindeveen: now registered elsewhere
             used.add(tenant.pid)

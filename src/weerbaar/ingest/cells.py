@@ -47,6 +47,10 @@ def parse_date(value: str | None) -> date | None:
         raise CellError(f"De datum '{raw}' bestaat niet.") from None
 
 
+_CURRENCY = re.compile(r"[\s€]|^eur\b", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def parse_amount(value: str | None) -> Decimal | None:
     """Euros with `,` or `.` as decimal separator; the other one, if present, groups thousands.
 
@@ -56,7 +60,7 @@ def parse_amount(value: str | None) -> Decimal | None:
     raw = text(value)
     if raw is None:
         return None
-    clean = re.sub(r"[\s€]|^eur\b", "", raw, flags=re.IGNORECASE)
+    clean = _CURRENCY.sub("", raw)
     if "," in clean and "." in clean:
         decimal_sep = "," if clean.rfind(",") > clean.rfind(".") else "."
         clean = clean.replace("." if decimal_sep == "," else ",", "").replace(decimal_sep, ".")
@@ -64,7 +68,7 @@ def parse_amount(value: str | None) -> Decimal | None:
         clean = clean.replace(",", "").replace(".", "")
     else:
         clean = clean.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", clean):
+    if not _NUMBER.fullmatch(clean):
         raise CellError(f"Ongeldig bedrag '{raw}'; gebruik cijfers met een komma of punt, zoals 1234,56.")
     try:
         return Decimal(clean)

@@ -170,12 +170,12 @@ class CsvFile:
                     "elk aanhalingsteken (\") wordt gesloten."
                 ]) from None
             previous_end = self._reader.line_num
-            if any(len(v) > MAX_FIELD for v in values):
+            if values and len(max(values, key=len)) > MAX_FIELD:
                 raise FileRefused([
                     f"Regel {start}: het bestand is vanaf hier niet te lezen (een veld is langer dan {MAX_FIELD} "
                     "tekens); controleer of elk aanhalingsteken (\") wordt gesloten."
                 ])
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue  # blank lines and rows of bare separators carry no data
             yield _record(start, self.header, width, values)
 
@@ -196,12 +196,12 @@ def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
 
 def _record(line: int, header: list[str], width: int, values: list[str]) -> CsvRecord:
     problem = None
-    if any("\x00" in v for v in values):
+    if "\x00" in "".join(values):
         # PostgreSQL text cannot hold NUL; keep the row visible, with a marker, in quarantine.
         values = [v.replace("\x00", "\ufffd") for v in values]
         problem = "De regel bevat een ongeldig teken (NUL); het bestand is waarschijnlijk beschadigd."
     surplus = values[width:]
-    if len(values) < width or any(v.strip() for v in surplus):
+    if len(values) < width or (surplus and "".join(surplus).strip()):
         problem = problem or (
             f"De regel heeft {len(values)} velden maar de kopregel {width}; waarschijnlijk staat er "
             "een scheidingsteken in een veld zonder aanhalingstekens."

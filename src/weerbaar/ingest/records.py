@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, Dialect, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from weerbaar.access import admin, logbook, rights
@@ -75,9 +75,32 @@ class Reader(Protocol):
     def __iter__(self) -> Iterator[Candidate]: ...
 
 
+def json_encoder(**options: Any) -> Callable[[Any], str]:
+    """`json.dumps(value, **options)`, with the C encoder built once rather than on every call
+    (the same text: the same encoder, only not rebuilt; circular references are not checked,
+    records come from files and hold none)."""
+    reference = json.JSONEncoder(check_circular=False, **options)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has the C encoder
+        return reference.encode
+    strings = json.encoder.encode_basestring_ascii if reference.ensure_ascii else json.encoder.encode_basestring
+    encode = make(None, reference.default, strings, None, reference.key_separator, reference.item_separator,
+                  reference.sort_keys, reference.skipkeys, reference.allow_nan)
+
+    def dumps(value: Any) -> str:
+        if isinstance(value, dict):
+            return "".join(encode(value, 0))
+        return reference.encode(value)
+
+    return dumps
+
+
+_CANONICAL = json_encoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_PLAIN = json_encoder()  # json.dumps with its defaults
+
+
 def content_hash(data: dict[str, Any], extras: dict[str, Any]) -> str:
-    canonical = json.dumps({"data": data, "extras": extras}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = _CANONICAL({"data": data, "extras": extras})
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -113,7 +136,10 @@ class CsvSource:
         return self.mapping.origin(column) if self.mapping is not None else column
 
     def __iter__(self) -> Iterator[Candidate]:
+        # A record without a shape problem has exactly the header's cells, so the columns the
+        # layout does not know (kept as extras) are known before the first row.
         known = frozenset(self.spec.columns)
+        unknown = [column for column in self.csv.header if column not in known]
         for record in self.csv:
             candidate = Candidate(line=record.line, raw=record.cells)
             if record.problem:
@@ -124,13 +150,13 @@ class CsvSource:
                 row, extras, problems = self.mapping.apply(record.cells)
             else:
                 row = record.cells
-                extras = {k: v for k, v in record.cells.items() if k not in known and v.strip()}
+                cells = record.cells
+                extras = {k: cells[k] for k in unknown if k in cells and cells[k].strip()}
                 problems = []
-            data, found = sources.validate(self.spec, row)
+            data, found, key = sources.validate_keyed(self.spec, row)
             candidate.problems = problems + [(self._origin(column), reason) for column, reason in found]
             if not candidate.problems:
-                candidate.data, candidate.extras = data, extras
-                candidate.key = self.spec.make_key(data)
+                candidate.data, candidate.extras, candidate.key = data, extras, key
             yield candidate
 
 
@@ -260,6 +286,74 @@ class _Import:
         return self.summary
 
 
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_COLUMNS = ("source", "organisation_id", "municipality_code", "record_key", "version", "content_hash", "data",
+            "extras", "run_id", "file_name", "line", "extract_date", "imported_at")
+
+
+class BulkInsert:
+    """Rows of `columns` inserted with one executemany per batch.
+
+    On SQLite the compiled INSERT goes straight to the driver with every value converted
+    by its column type (JSON, dates) here, once: through Core, SQLAlchemy would also build
+    and process a parameter set per row, which costs more than the insert itself. Other
+    databases take the Core path (PostgreSQL's batched multi-row VALUES).
+    """
+
+    def __init__(self, session: Session, table: Table, columns: tuple[str, ...]) -> None:
+        self.session = session
+        self.table = table
+        connection = session.connection()
+        dialect = connection.dialect
+        self.direct = dialect.name == "sqlite"
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        self.sql = compiled.string
+        self.order = tuple(compiled.positiontup or ())
+        self.direct = self.direct and compiled.positional and set(self.order) == set(columns)
+        self.steps = [(name, self._converter(table.c[name].type, dialect), not isinstance(table.c[name].type, JSON))
+                      for name in self.order]
+
+    @staticmethod
+    def _converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+        convert = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if isinstance(column_type, JSON) and convert is not None:
+            # JSON as the dialect would write it (json.dumps), with the encoder built once.
+            sample = {"b": [1, 2.5, None, True], "a": "é\u2028\"", "c": {}}
+            if convert(sample) == _PLAIN(sample):
+                return lambda value: _PLAIN(value) if isinstance(value, dict) else convert(value)
+        return convert  # type: ignore[no-any-return]
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        if not self.direct:
+            self.session.execute(insert(self.table), rows)
+            return
+        # An immutable value seen in the previous row (the peildatum, the import's moment)
+        # is converted once.
+        last: dict[str, tuple[Any, Any]] = {}
+        params: list[tuple[Any, ...]] = []
+        for row in rows:
+            values: list[Any] = []
+            for name, convert, immutable in self.steps:
+                value = row[name]
+                if convert is not None:
+                    seen = last.get(name)
+                    if seen is not None and seen[0] is value:
+                        value = seen[1]
+                    else:
+                        converted = convert(value)
+                        if immutable:
+                            last[name] = (value, converted)
+                        value = converted
+                values.append(value)
+            params.append(tuple(values))
+        self.session.connection().exec_driver_sql(self.sql, params)
+
+
 @dataclass
 class _Current:
     id: int
@@ -281,6 +375,7 @@ class _Store:
         self.quarantine = quarantine
         self.seen_before = seen_before
         self.now = clock.now()
+        self.writer = BulkInsert(self.session, _table(SourceRecord), _COLUMNS)
         self.batch: list[Candidate] = []
         self.on_current: Callable[[list[dict[str, Any]]], None] | None = (
             self._upsert_addresses if job.source == "adressen" else None
@@ -393,6 +488,11 @@ class _Store:
     def _write(self, inserts: list[dict[str, Any]], supersede: list[tuple[int, int]]) -> None:
         if not inserts:
             return
+        if not supersede:
+            # No ids needed: one executemany, not an ORM insert with RETURNING (which SQLite
+            # runs row by row).
+            self.writer.insert(inserts)
+            return
         ids = list(self.session.scalars(
             insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True), inserts
         ))
@@ -415,7 +515,7 @@ class _Store:
         changed = [v for k, v in wanted.items()
                    if k in existing and any(getattr(existing[k], f) != v[f] for f in v)]
         if new:
-            self.session.execute(insert(Address), new)
+            self.session.execute(insert(_table(Address)), new)
         if changed:
             self.session.execute(update(Address), changed)
 

@@ -114,8 +114,19 @@ def _number_in_range(spec: Field, value: float, raw: str) -> None:
         raise cells.CellError(f"De waarde '{raw}' is te groot; de grootste toegestane waarde is {spec.maximum:g}.")
 
 
+_INT = re.compile(r"[+-]?\d{1,15}")
+_PERIOD = re.compile(r"(\d{4})-(\d{1,2})")
+_SPACES = re.compile(r"\s+")
+_ONE_LETTER = re.compile(r"[A-Z]")
+_LEADING_SEPARATORS = re.compile(r"^[-/\s]+")
+_ADDITION = re.compile(r"[A-Z0-9]{1,4}")
+# An amount with at most one separator and ASCII digits only: `cells.parse_amount` would read
+# the separator as the decimal one and return exactly this number.
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
 def _int(spec: Field, raw: str) -> int:
-    if not re.fullmatch(r"[+-]?\d{1,15}", raw):
+    if not _INT.fullmatch(raw):
         raise cells.CellError(f"'{raw}' is geen geheel getal.")
     value = int(raw)
     _number_in_range(spec, value, raw)
@@ -123,14 +134,14 @@ def _int(spec: Field, raw: str) -> int:
 
 
 def _period(raw: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
+    m = _PERIOD.fullmatch(raw)
     if m is None or not 1 <= int(m[2]) <= 12:
         raise cells.CellError(f"Ongeldige periode '{raw}'; gebruik JJJJ-MM, zoals 2026-03.")
     return f"{m[1]}-{int(m[2]):02d}"
 
 
 def _enum(spec: Field, raw: str) -> str:
-    wanted = re.sub(r"\s+", "_", raw.strip().lower())
+    wanted = _SPACES.sub("_", raw.strip().lower())
     for value in spec.values:
         if value.lower() == wanted:
             return value
@@ -138,47 +149,81 @@ def _enum(spec: Field, raw: str) -> str:
     raise cells.CellError(f"Onbekende waarde '{raw}' voor {spec.name}; kies uit {options} (of laat leeg).")
 
 
+def _number(spec: Field, raw: str) -> float | None:
+    if _PLAIN_AMOUNT.fullmatch(raw):
+        number: float | None = float(raw.replace(",", "."))
+    else:
+        amount = cells.parse_amount(raw)
+        number = float(amount) if amount is not None else None
+    if number is not None:
+        _number_in_range(spec, number, raw)
+    return number
+
+
+def _date(raw: str) -> str | None:
+    parsed = cells.parse_date(raw)
+    return parsed.isoformat() if parsed else None
+
+
+def _list(raw: str) -> list[str] | None:
+    return [part.lower() for part in cells.split_list(raw)] or None
+
+
+def _identifier(check: Callable[[str], str]) -> Callable[[str], str]:
+    def read(raw: str) -> str:
+        try:
+            return check(raw)
+        except identifiers.InvalidIdentifier as exc:
+            raise cells.CellError(f"{exc.reason} Gevonden: '{raw}'.") from None
+
+    return read
+
+
+CellReader = Callable[[str], Any]  # trimmed, non-empty cell -> normal form; raises CellError
+
+
+def cell_reader(spec: Field) -> CellReader:
+    """How one column is read, decided once per column rather than once per cell."""
+    kind = spec.kind
+    if kind in _IDENTIFIERS:
+        return _identifier(_IDENTIFIERS[kind])
+    if kind == DATE:
+        return _date
+    if kind == PERIOD:
+        return _period
+    if kind == INT:
+        return lambda raw: _int(spec, raw)
+    if kind in (AMOUNT, NUMBER):
+        return lambda raw: _number(spec, raw)
+    if kind == LIST:
+        return _list
+    if kind == ENUM:
+        return lambda raw: _enum(spec, raw)
+    return _same
+
+
+def _same(raw: str) -> str:
+    return raw
+
+
 def read_cell(spec: Field, value: str | None) -> Any:
     """The normal form of one cell (None when empty); raises CellError with a Dutch reason."""
     raw = cells.text(value)
     if raw is None:
         return None
-    kind = spec.kind
-    if kind in _IDENTIFIERS:
-        try:
-            return _IDENTIFIERS[kind](raw)
-        except identifiers.InvalidIdentifier as exc:
-            raise cells.CellError(f"{exc.reason} Gevonden: '{raw}'.") from None
-    if kind == DATE:
-        parsed = cells.parse_date(raw)
-        return parsed.isoformat() if parsed else None
-    if kind == PERIOD:
-        return _period(raw)
-    if kind == INT:
-        return _int(spec, raw)
-    if kind in (AMOUNT, NUMBER):
-        amount = cells.parse_amount(raw)
-        number = float(amount) if amount is not None else None
-        if number is not None:
-            _number_in_range(spec, number, raw)
-        return number
-    if kind == LIST:
-        return [part.lower() for part in cells.split_list(raw)] or None
-    if kind == ENUM:
-        return _enum(spec, raw)
-    return raw
+    return cell_reader(spec)(raw)
 
 
 def _letter(raw: str) -> str:
     letter = raw.strip().upper()
-    if not re.fullmatch(r"[A-Z]", letter):
+    if not _ONE_LETTER.fullmatch(letter):
         raise cells.CellError(f"Ongeldige huisletter '{raw}'; een huisletter is één letter.")
     return letter
 
 
 def _addition(raw: str) -> str:
-    addition = re.sub(r"^[-/\s]+", "", raw.strip()).upper()
-    if not re.fullmatch(r"[A-Z0-9]{1,4}", addition):
+    addition = _LEADING_SEPARATORS.sub("", raw.strip()).upper()
+    if not _ADDITION.fullmatch(addition):
         raise cells.CellError(f"Ongeldige toevoeging '{raw}'; een toevoeging heeft 1 tot 4 letters of cijfers.")
     return addition
 
@@ -209,36 +254,106 @@ def _house(row: dict[str, str], data: dict[str, Any], problems: list[Problem]) -
         data[column] = value
 
 
+# Columns whose readers return immutable values: their answers are remembered per raw
+# cell, since extracts repeat them (twelve periods, one adres_id for a year of readings).
+_REMEMBERED = frozenset({*_IDENTIFIERS, DATE, PERIOD, INT, ENUM})
+MEMO_LIMIT = 256  # entries per column: memory stays flat; the memo starts afresh when full
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A layout compiled for validation: (column, reader, required, memo) per plain cell; a
+    memo maps a raw cell to (True, value) or (False, Dutch reason)."""
+
+    cells: tuple[tuple[str, CellReader, bool, dict[str, tuple[bool, Any]] | None], ...]
+    house: Field | None
+    house_memo: dict[tuple[str | None, ...], tuple[tuple[tuple[str, Any], ...], tuple[Problem, ...]]]
+
+
+_PLANS: dict[int, tuple[SourceSpec, _Plan]] = {}
+
+
+def _plan(spec: SourceSpec) -> _Plan:
+    cached = _PLANS.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    plan = _Plan(tuple((f.name, cell_reader(f), f.required, {} if f.kind in _REMEMBERED else None)
+                       for f in spec.fields if f.kind not in (HOUSE, LETTER, ADDITION)),
+                 spec.get("huisnummer"), {})
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
+
+
+def _read(reader: CellReader, memo: dict[str, tuple[bool, Any]] | None, raw: str) -> tuple[bool, Any]:
+    """(True, value) or (False, Dutch reason) for a trimmed, non-empty cell."""
+    if memo is not None and (hit := memo.get(raw)) is not None:
+        return hit
+    try:
+        answer: tuple[bool, Any] = (True, reader(raw))
+    except cells.CellError as exc:
+        answer = (False, exc.reason)
+    if memo is not None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[raw] = answer
+    return answer
+
+
+def _house_remembered(plan: _Plan, row: dict[str, str], data: dict[str, Any], problems: list[Problem]) -> None:
+    """`_house`, whose outcome depends only on the three address cells."""
+    cells_key = (row.get("huisnummer"), row.get("huisletter"), row.get("toevoeging"))
+    hit = plan.house_memo.get(cells_key)
+    if hit is None:
+        found: dict[str, Any] = {}
+        own: list[Problem] = []
+        _house(row, found, own)
+        hit = (tuple(found.items()), tuple(own))
+        if len(plan.house_memo) >= MEMO_LIMIT:
+            plan.house_memo.clear()
+        plan.house_memo[cells_key] = hit
+    data.update(hit[0])
+    problems.extend(hit[1])
+
+
 def validate(spec: SourceSpec, row: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """The normalised data of one row in this layout, and every problem with it."""
+    data, problems, _ = validate_keyed(spec, row)
+    return data, problems
+
+
+def validate_keyed(spec: SourceSpec, row: dict[str, str]) -> tuple[dict[str, Any], list[Problem], str | None]:
+    """`validate`, plus the row's key (None when there are problems)."""
     data: dict[str, Any] = {}
     problems: list[Problem] = []
-    has_house = spec.get("huisnummer") is not None
-    for f in spec.fields:
-        if f.kind in (HOUSE, LETTER, ADDITION):
-            continue
-        try:
-            data[f.name] = read_cell(f, row.get(f.name))
-        except cells.CellError as exc:
-            problems.append((f.name, exc.reason))
-            data[f.name] = None
-            continue
-        if f.required and data[f.name] is None:
-            problems.append((f.name, f"De kolom '{f.name}' is verplicht maar leeg."))
-    if has_house:
-        _house(row, data, problems)
-        required = spec.get("huisnummer")
-        if required and required.required and data["huisnummer"] is None and not _has(problems, "huisnummer"):
+    plan = _plan(spec)
+    for name, reader, required, memo in plan.cells:
+        raw = row.get(name)
+        if raw is not None:
+            raw = raw.strip()
+        value = None
+        if raw:
+            ok, value = _read(reader, memo, raw)
+            if not ok:
+                problems.append((name, value))
+                data[name] = None
+                continue
+        data[name] = value
+        if required and value is None:
+            problems.append((name, f"De kolom '{name}' is verplicht maar leeg."))
+    if plan.house is not None:
+        _house_remembered(plan, row, data, problems)
+        if plan.house.required and data["huisnummer"] is None and not _has(problems, "huisnummer"):
             problems.append(("huisnummer", "De kolom 'huisnummer' is verplicht maar leeg."))
     # A cell that could not be read counts as given: its own problem already explains it.
     problems.extend(spec.rules(data, {column for column, _ in problems if column}))
-    if not problems:
-        key = spec.make_key(data)
-        if not key:
-            problems.append((spec.key_column, f"De sleutel ({spec.key_label}) ontbreekt."))
-        elif len(key) > MAX_KEY:
-            problems.append((spec.key_column, f"De sleutel ({spec.key_label}) is te lang: maximaal {MAX_KEY} tekens."))
-    return data, problems
+    if problems:
+        return data, problems, None
+    key = spec.make_key(data)
+    if not key:
+        problems.append((spec.key_column, f"De sleutel ({spec.key_label}) ontbreekt."))
+    elif len(key) > MAX_KEY:
+        problems.append((spec.key_column, f"De sleutel ({spec.key_label}) is te lang: maximaal {MAX_KEY} tekens."))
+    return data, problems, None if problems else key
 
 
 def _has(problems: list[Problem], column: str) -> bool:

@@ -30,6 +30,9 @@ class Signal(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     phenomenon: Mapped[str | None] = mapped_column(String(60), index=True)
+    # Suggested from the text when the signal came without a phenomenon; a person confirms it.
+    phenomenon_suggestion: Mapped[str | None] = mapped_column(String(60))
+    phenomenon_suggestion_score: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text)
     observed_on: Mapped[date] = mapped_column(Date)
     registered_at: Mapped[datetime] = mapped_column(default=now)

@@ -230,14 +230,16 @@ class SignaalIn(InputModel):
     def _indicators(cls, v: list[str], info: ValidationInfo) -> list[str]:
         catalogue = _catalogue(info)
         codes = [c.strip().upper() for c in v if c and c.strip()]
-        unknown = [c for c in codes if c not in catalogue.indicators]
+        # Signal-card codes (HT-01) and, on automatic signals, detection indicator codes (I-EN-01).
+        unknown = [c for c in codes if c not in catalogue.indicators and c not in catalogue.rules]
         if unknown:
             raise PydanticCustomError(
                 "indicator_onbekend", "Onbekende indicator(en): {codes}.", {"codes": ", ".join(unknown)}
             )
         phenomenon = info.data.get("fenomeen")
         if phenomenon:
-            foreign = [c for c in codes if catalogue.indicators[c][0].code != phenomenon]
+            foreign = [c for c in codes if (catalogue.indicators[c][0].code if c in catalogue.indicators
+                                            else catalogue.rules[c].fenomeen) != phenomenon]
             if foreign:
                 raise PydanticCustomError(
                     "indicator_hoort_niet_bij_fenomeen",

@@ -9,6 +9,7 @@ from weerbaar.core.clock import as_utc
 from weerbaar.core.models import Organisation
 from weerbaar.intake.models import Signal, SignalParty, SignalShare
 from weerbaar.intake.queries import SignalRow
+from weerbaar.intake.suggest import suggest
 
 SHIELDED = "afgeschermd"
 
@@ -60,6 +61,7 @@ def summary(row: SignalRow, catalogue: Catalogue) -> dict[str, Any]:
         "id": s.id,
         "fenomeen": s.phenomenon,
         "fenomeenNaam": phen.naam if phen else None,
+        **suggestion_fields(s, catalogue),
         "indicatoren": [i.code for i in s.indicators],
         "omschrijving": s.description if len(s.description) <= 280 else s.description[:277] + "…",
         "waargenomenOp": s.observed_on.isoformat(),
@@ -75,12 +77,31 @@ def summary(row: SignalRow, catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
+def suggestion_fields(s: Signal, catalogue: Catalogue) -> dict[str, Any]:
+    """The phenomenon suggested from the text at registration (null once none was made)."""
+    suggested = catalogue.phenomena.get(s.phenomenon_suggestion or "")
+    return {
+        "fenomeenSuggestie": s.phenomenon_suggestion,
+        "fenomeenSuggestieNaam": suggested.naam if suggested else None,
+    }
+
+
+def suggestion_basis(s: Signal, catalogue: Catalogue) -> dict[str, Any]:
+    """Score and the words of the text that led to the suggestion, derived again from the text."""
+    if not s.phenomenon_suggestion:
+        return {"fenomeenSuggestieScore": None, "fenomeenSuggestieWoorden": []}
+    again = suggest(s.description, catalogue)
+    words = list(again.words) if again and again.phenomenon == s.phenomenon_suggestion else []
+    return {"fenomeenSuggestieScore": s.phenomenon_suggestion_score, "fenomeenSuggestieWoorden": words}
+
+
 def detail(
     row: SignalRow, catalogue: Catalogue, shares: list[SignalShare] | None = None
 ) -> dict[str, Any]:
     s = row.signal
     out = summary(row, catalogue)
     out["omschrijving"] = s.description
+    out.update(suggestion_basis(s, catalogue))
     org = s.organisation
     reporter: dict[str, Any] | str | None
     contact: dict[str, Any] | str | None

@@ -20,8 +20,11 @@ from weerbaar.core.models import Address, Organisation, Setting, new_id
 from weerbaar.core.names import display_name, fold, joined_surname, surname_core, tokens
 from weerbaar.intake.models import Signal, SignalIndicator, SignalParty, SignalShare, SignalStatus
 from weerbaar.intake.schemas import BetrokkeneIn, SignaalIn
+from weerbaar.intake.suggest import suggest
 
 STATUS_NEW = "nieuw"
+# Confirming a phenomenon is the intake team's work: those who read every signal of the municipality.
+CONFIRM_RIGHT = rights.SIGNAL_READ_MUNICIPALITY
 CHANNELS = ("formulier", "api", "bulk", "analyse")
 
 
@@ -168,6 +171,12 @@ def register_signal(
     )
     signal.parties = [_party(i, b) for i, b in enumerate(data.betrokkenen)]
     signal.indicators = [SignalIndicator(code=c) for c in data.indicatoren]
+    if data.fenomeen is None:
+        # A suggestion from the text; a person confirms it (confirm_phenomenon).
+        suggestion = suggest(data.omschrijving, catalogue)
+        if suggestion is not None:
+            signal.phenomenon_suggestion = suggestion.phenomenon
+            signal.phenomenon_suggestion_score = suggestion.score
     session.add(signal)
     signal.history.append(
         _status_row(signal, STATUS_NEW, principal, f"Geregistreerd via {provenance.channel}", moment)
@@ -252,3 +261,79 @@ def share_signal(
         purpose=reason.strip()[:300], details={"gedeeldMet": target.id, "organisatie": target.name},
     )
     return share
+
+
+STATUS_CLOSED = "afgesloten"
+
+
+def revise_automatic_signal(
+    session: Session,
+    principal: Principal,
+    signal: Signal,
+    *,
+    description: str | None = None,
+    indicator_codes: list[str] | None = None,
+    status: str | None = None,
+    note: str,
+) -> SignalStatus:
+    """The one way an automatic signal (channel "analyse") changes after registration: the
+    analysis renews its evidence, closes it when the evidence is gone, or reopens it. The
+    change is appended to the status history with the reason; reported signals never change."""
+    if signal.channel != "analyse":
+        raise ValueError("only automatic signals are revised by the analysis")
+    if not principal.can(rights.ANALYSIS_RUN):
+        raise Forbidden("Uw rol mag de analyse niet uitvoeren.")
+    if description is not None:
+        signal.description = description
+        signal.search_text = fold(description + (" " + signal.location_note if signal.location_note else ""))
+    if indicator_codes is not None:
+        signal.indicators = [SignalIndicator(code=c) for c in dict.fromkeys(indicator_codes)]
+    current = session.scalars(
+        select(SignalStatus.status).where(SignalStatus.signal_id == signal.id).order_by(SignalStatus.id.desc())
+    ).first()
+    row = append_status(session, signal, status or current or STATUS_NEW, principal, note)
+    logbook.record(
+        session, principal, logbook.UPDATE,
+        object_type="signaal", object_id=signal.id, purpose="analyse", details={"status": row.status},
+    )
+    return row
+
+
+def confirm_phenomenon(
+    session: Session, principal: Principal, catalogue: Catalogue, signal_id: str, code: str
+) -> Signal:
+    """Set a visible signal's phenomenon: the suggested one confirmed, or another chosen.
+
+    The status stays as it is; a status row with the same status records who decided what.
+    """
+    phenomenon = catalogue.phenomena.get(code) if isinstance(code, str) else None
+    if not code:
+        raise ValidationFailed([FieldError("fenomeen", "missing", "Kies een fenomeen.")])
+    if phenomenon is None:
+        raise ValidationFailed([FieldError(
+            "fenomeen", "fenomeen_onbekend",
+            f"Onbekend fenomeen '{code}'. Kies uit: {', '.join(sorted(catalogue.phenomena))}.",
+        )])
+    signal = session.scalars(
+        select(Signal).where(Signal.id == signal_id, signal_visible(principal, catalogue))
+    ).first()
+    if signal is None:
+        raise NotFound()
+    if not principal.can(CONFIRM_RIGHT):
+        raise Forbidden("Alleen het intaketeam van de gemeente mag het fenomeen van een signaal bevestigen.")
+    suggested = catalogue.phenomena.get(signal.phenomenon_suggestion or "")
+    note = f"Fenomeen bevestigd: {phenomenon.naam}"
+    if suggested is not None and suggested.code != code:
+        note += f" (voorgesteld was: {suggested.naam})"
+    previous = signal.phenomenon
+    signal.phenomenon = code
+    status = session.scalars(
+        select(SignalStatus.status).where(SignalStatus.signal_id == signal.id).order_by(SignalStatus.id.desc())
+    ).first()
+    append_status(session, signal, status or STATUS_NEW, principal, note)
+    logbook.record(
+        session, principal, logbook.JUDGE, object_type="signaal", object_id=signal.id,
+        purpose="fenomeen bevestigen",
+        details={"fenomeen": code, "vorigFenomeen": previous, "voorstel": signal.phenomenon_suggestion},
+    )
+    return signal

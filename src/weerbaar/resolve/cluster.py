@@ -7,6 +7,8 @@ Pure Python, no Splink: the rules people rely on must be obvious from the code.
   judgement or by the model, that would put them together is skipped. Negative judgements win
   over contradicting positive ones.
 - Model edges are taken strongest first (then by uid, so the result is deterministic).
+- An exclusive key (a person's BSN) can hold only one value per cluster: two mentions with
+  different BSNs are two people, however alike their names, unless a person judged them "same".
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from collections.abc import Callable, Iterable, Mapping
 class _Forest:
     """Union-find where each root also knows which mentions its cluster may never hold."""
 
-    def __init__(self, uids: Iterable[str]) -> None:
+    def __init__(self, uids: Iterable[str], exclusive: Mapping[str, str] | None = None) -> None:
         self.parent: dict[str, str] = {}
         self.forbidden: dict[str, set[str]] = {}
+        self.key: dict[str, str] = dict(exclusive or {})  # root -> its exclusive key, when it has one
         for uid in uids:
             self.add(uid)
 
@@ -41,27 +44,36 @@ class _Forest:
         self.forbidden[self.find(a)].add(b)
         self.forbidden[self.find(b)].add(a)
 
-    def union(self, a: str, b: str) -> bool:
-        """Join the clusters of a and b unless that joins a forbidden pair; True if joined."""
+    def union(self, a: str, b: str, judged: bool = False) -> bool:
+        """Join the clusters of a and b unless that joins a forbidden pair or, for the model,
+        two different exclusive keys; True if joined."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
         if any(self.find(x) == rb for x in self.forbidden[ra]) or any(self.find(x) == ra for x in self.forbidden[rb]):
             return False
+        ka, kb = self.key.get(ra), self.key.get(rb)
+        if not judged and ka and kb and ka != kb:
+            return False
         if len(self.forbidden[ra]) < len(self.forbidden[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.forbidden[ra] |= self.forbidden.pop(rb)
+        if ka or kb:
+            self.key[ra] = ka or kb  # type: ignore[assignment]
+        self.key.pop(rb, None)
         return True
 
 
 def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: Iterable[tuple[str, str]],
-            different: Iterable[tuple[str, str]], threshold: float = 0.5) -> list[list[str]]:
+            different: Iterable[tuple[str, str]], threshold: float = 0.5,
+            exclusive: Mapping[str, str] | None = None) -> list[list[str]]:
     """Clusters of mention uids: each sorted, the list sorted by first member.
 
     Every uid appears in exactly one cluster (uids only named in edges or judgements too).
+    `exclusive` maps a uid to a key a cluster may hold only one value of (a BSN).
     """
-    forest = _Forest(uids)
+    forest = _Forest(uids, exclusive)
     same, different = list(same), list(different)
     strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
     for a, b in [*same, *different, *((e[0], e[1]) for e in strong)]:
@@ -71,7 +83,7 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
         if a != b:
             forest.forbid(a, b)
     for a, b in sorted(tuple(sorted(p)) for p in same):
-        forest.union(a, b)
+        forest.union(a, b, judged=True)
     for a, b, _ in strong:
         forest.union(a, b)
     groups: dict[str, list[str]] = {}

@@ -22,9 +22,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
@@ -34,6 +34,7 @@ from weerbaar.core.errors import Forbidden
 from weerbaar.core.models import Address, new_id
 from weerbaar.core.names import display_name, fold
 from weerbaar.ingest.models import SourceRecord
+from weerbaar.ingest.records import BulkInsert
 from weerbaar.resolve import cluster as clustering
 from weerbaar.resolve.engine import ScoredPair, make_resolver
 from weerbaar.resolve.mentions import Mention, mention_uid, mentions_of, parse_uid
@@ -62,6 +63,7 @@ SURE = 0.9
 REVIEW_LIMIT = 2000  # per kind and run: a queue nobody can finish helps nobody
 
 ProgressFn = Callable[[str, int, int], None]
+K = TypeVar("K")
 
 # Bulk statements on derived tables: the session holds no objects of them worth syncing,
 # and evaluating the criteria against the identity map costs seconds on large runs.
@@ -130,8 +132,8 @@ def run_resolution(
 
     started = perf_counter()
     step("Bronregistraties lezen", 0, 1)
-    current, renamed = _current_records(session, municipality)
-    mentions = _gather_mentions(session, current)
+    renamed = _renamed_records(session, municipality)
+    mentions, sources = _gather_mentions(session, _current_records(session, municipality))
     step("Bronregistraties lezen", 1, 1)
     figures.seconds["lezen"] = perf_counter() - started
 
@@ -143,22 +145,25 @@ def run_resolution(
         step(f"Koppelen: {kind}", 0, 1)
         kind_mentions = {m.uid: m for m in mentions if m.kind == kind}
         if kind == PERSON:
-            result = _link_persons(session, kind_mentions, backend)
+            result = _link_persons(kind_mentions, sources, backend)
         elif kind == COMPANY:
             result = _link_companies(kind_mentions)
         else:
             result = _link_addresses(kind_mentions)
         results[kind] = result
         same, different = judgements.get(kind, ({}, {}))
+        # Two different BSNs are two people, however alike the rest (a father and son "Jan de Vries").
+        exclusive = {uid: str(m.fields["bsn"]) for uid, m in kind_mentions.items()
+                     if kind == PERSON and m.fields.get("bsn")}
         clusters = clustering.cluster(
             kind_mentions.keys(), ((e.a, e.b, e.probability) for e in result.edges),
-            same.keys(), different.keys(), threshold=MATCH,
+            same.keys(), different.keys(), threshold=MATCH, exclusive=exclusive,
         )
         counter = _IdCounter(session, kind)
         assignment, merged = clustering.assign_ids(
             clusters, {u: s for u, s in previous.items() if u in kind_mentions}, counter.next
         )
-        _write_subjects(session, run.id, municipality, kind, result, clusters, assignment, merged, same)
+        _write_subjects(session, run.id, municipality, kind, result, clusters, assignment, merged, same, sources)
         _write_review_queue(session, run.id, municipality, kind, result, assignment, same, different)
         _write_keys(session, kind, result.mentions, assignment)
         if result.model is not None:
@@ -194,14 +199,20 @@ def run_resolution(
 # --- reading ---------------------------------------------------------------------------
 
 
-def _current_records(session: Session, municipality: str) -> tuple[list[SourceRecord], dict[int, int]]:
-    """Current versions, and for every superseded version the id of the current one: links
-    and judgements made on an older version carry over to its successor."""
-    records = list(session.scalars(
-        select(SourceRecord).where(SourceRecord.municipality_code == municipality,
-                                   SourceRecord.superseded_at.is_(None))
+def _current_records(session: Session, municipality: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(id, source, data) of the current versions, streamed: no ORM objects, nothing held."""
+    rows = session.execute(
+        select(SourceRecord.id, SourceRecord.source, SourceRecord.data)
+        .where(SourceRecord.municipality_code == municipality, SourceRecord.superseded_at.is_(None))
         .order_by(SourceRecord.id).execution_options(yield_per=5000)
-    ))
+    )
+    for record_id, source, data in rows:
+        yield record_id, source, data or {}
+
+
+def _renamed_records(session: Session, municipality: str) -> dict[int, int]:
+    """For every superseded version the id of the current one: links and judgements made on
+    an older version carry over to its successor."""
     renamed: dict[int, int] = {}
     chain = session.execute(
         select(SourceRecord.id, SourceRecord.superseded_by).where(
@@ -214,15 +225,31 @@ def _current_records(session: Session, municipality: str) -> tuple[list[SourceRe
         while new in successor and seen < 1000:  # follow v1 -> v2 -> v3
             new, seen = successor[new], seen + 1
         renamed[old] = new
-    return records, renamed
+    return renamed
 
 
-def _gather_mentions(session: Session, records: Iterable[SourceRecord]) -> list[Mention]:
+def _gather_mentions(
+    session: Session, records: Iterable[tuple[int, str, dict[str, Any]]]
+) -> tuple[list[Mention], dict[int, str]]:
+    """Every mention, and the source of each record that has one.
+
+    Address mentions with the same fields share one fields dict (a year of energy readings
+    names the same address twelve times), so memory and the key work below scale with the
+    addresses, not with the records.
+    """
     out: list[Mention] = []
-    for record in records:
-        out.extend(mentions_of(record.id, record.source, record.data or {}))
+    sources: dict[int, str] = {}
+    shared: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for record_id, source, data in records:
+        for m in mentions_of(record_id, source, data):
+            if m.kind == ADDRESS and all(isinstance(v, str | int | None) for v in m.fields.values()):
+                fields = shared.setdefault(tuple(m.fields.items()), m.fields)
+                if fields is not m.fields:
+                    m = Mention(m.record_id, m.role, m.kind, fields)
+            out.append(m)
+            sources[record_id] = source
     _add_residence(session, out)
-    return out
+    return out, sources
 
 
 def _add_residence(session: Session, mentions: list[Mention]) -> None:
@@ -291,15 +318,32 @@ def _key_edges(mentions: dict[str, Mention], keys_of: Callable[[Mention], list[t
     """Star edges between mentions sharing a key: each to the first mention with that key."""
     first: dict[str, str] = {}
     edges: list[Edge] = []
+    explanations: dict[str, dict[str, Any]] = {}  # one per kind of key: edges only read it
     for uid, mention in mentions.items():
         for kind, value in keys_of(mention):
             key = f"{kind}:{value}"
             if key in first:
                 if first[key] != uid:
-                    edges.append(Edge(first[key], uid, 1.0, _key_explanation(kind)))
+                    if kind not in explanations:
+                        explanations[kind] = _key_explanation(kind)
+                    edges.append(Edge(first[key], uid, 1.0, explanations[kind]))
             else:
                 first[key] = uid
     return edges
+
+
+def _by_fields(keys_of: Callable[[dict[str, Any]], K]) -> Callable[[dict[str, Any]], K]:
+    """`keys_of`, computed once per fields dict (mentions sharing fields share the keys)."""
+    memo: dict[int, tuple[dict[str, Any], K]] = {}
+
+    def keys(fields: dict[str, Any]) -> K:
+        hit = memo.get(id(fields))
+        if hit is None or hit[0] is not fields:
+            hit = (fields, keys_of(fields))
+            memo[id(fields)] = hit
+        return hit[1]
+
+    return keys
 
 
 def _key_explanation(kind: str) -> dict[str, Any]:
@@ -322,7 +366,8 @@ def address_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _link_addresses(mentions: dict[str, Mention]) -> KindResult:
-    return KindResult(mentions=mentions, edges=_key_edges(mentions, lambda m: address_keys(m.fields)))
+    keys = _by_fields(address_keys)
+    return KindResult(mentions=mentions, edges=_key_edges(mentions, lambda m: keys(m.fields)))
 
 
 def company_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -376,11 +421,10 @@ def person_input(uid: str, source: str, fields: dict[str, Any]) -> dict[str, Any
     return row
 
 
-def _link_persons(session: Session, mentions: dict[str, Mention], backend: str) -> KindResult:
+def _link_persons(mentions: dict[str, Mention], sources: dict[int, str], backend: str) -> KindResult:
     result = KindResult(mentions=mentions)
     if len(mentions) < 2:
         return result
-    sources = _sources_of(session, {m.record_id for m in mentions.values()})
     rows = [person_input(uid, sources.get(m.record_id, ""), m.fields) for uid, m in mentions.items()]
     resolved = make_resolver(backend).link_persons(rows, link_type="dedupe_only", threshold=DOUBT)
     result.model = resolved.model
@@ -397,16 +441,6 @@ def _link_persons(session: Session, mentions: dict[str, Mention], backend: str) 
 
 def _model_explanation(pair: ScoredPair) -> dict[str, Any]:
     return {"bron": "model", "matchgewicht": round(pair.match_weight, 2), "bijdragen": pair.explanation}
-
-
-def _sources_of(session: Session, record_ids: set[int]) -> dict[int, str]:
-    ids = sorted(record_ids)
-    out: dict[int, str] = {}
-    for i in range(0, len(ids), 5000):
-        out.update(session.execute(
-            select(SourceRecord.id, SourceRecord.source).where(SourceRecord.id.in_(ids[i : i + 5000]))
-        ).all())
-    return out
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -478,9 +512,8 @@ def _address_label(f: dict[str, Any]) -> str:
 def _write_subjects(
     session: Session, run_id: str, municipality: str, kind: str, result: KindResult,
     clusters: list[list[str]], assignment: dict[str, str], merged: dict[str, str],
-    same: dict[tuple[str, str], int],
+    same: dict[tuple[str, str], int], sources: dict[int, str],
 ) -> None:
-    sources = _sources_of(session, {m.record_id for m in result.mentions.values()})
     existing = set(session.scalars(select(Subject.id).where(Subject.kind == kind,
                                                              Subject.municipality_code == municipality)))
     # Links of this kind are rewritten as a whole: they are derived, the records and
@@ -521,8 +554,13 @@ def _write_subjects(
 
 
 def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """Rows with the same keys, by executemany (`ingest.records.BulkInsert`), not ORM inserts."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    writer = BulkInsert(session, table, tuple(rows[0]))
     for i in range(0, len(rows), 5000):
-        session.execute(insert(model), rows[i : i + 5000])
+        writer.insert(rows[i : i + 5000])
 
 
 def _bulk_update(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -574,7 +612,8 @@ def _write_keys(session: Session, kind: str, mentions: dict[str, Mention], assig
         # One DuckDB query for all persons: the same keys `subject_keys` gives one at a time.
         keys_of = blocking_keys_many([person_input(uid, "", m.fields) for uid, m in mentions.items()])
     else:
-        keys_of = {uid: subject_keys(kind, m.fields) for uid, m in mentions.items()}
+        keys_for = _by_fields(lambda fields: subject_keys(kind, fields))
+        keys_of = {uid: keys_for(m.fields) for uid, m in mentions.items()}
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for uid, keys in keys_of.items():

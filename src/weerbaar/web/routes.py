@@ -10,7 +10,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from weerbaar.web import admin_pages, login, quarantine_page, review_pages, signal_list, signals, subject_pages
+from weerbaar.web import (
+    admin_pages,
+    login,
+    quarantine_page,
+    review_pages,
+    risk_pages,
+    signal_list,
+    signals,
+    subject_pages,
+)
 from weerbaar.web.deps import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +30,7 @@ router.include_router(signal_list.router)
 router.include_router(quarantine_page.router)
 router.include_router(subject_pages.router)
 router.include_router(review_pages.router)
+router.include_router(risk_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),

@@ -126,7 +126,8 @@ def _signal_id(raw: str) -> str:
 
 
 def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | None = None,
-                 share_values: dict[str, str] | None = None, status: int = 200) -> Response:
+                 share_values: dict[str, str] | None = None, status: int = 200,
+                 phenomenon_errors: list[FieldError] | None = None) -> Response:
     page.require(*READ_RIGHTS, reason=NO_READ)
     try:
         row = queries.get_signal(page.db, page.principal, page.rt.catalogue, signal_id)
@@ -141,12 +142,16 @@ def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | No
     targets = [o for o in lookups.organisations(page.db)
                if o.id != s.organisation_id and o.id not in {sh.organisation_id for sh in shares or []}]
     notice = {"opgeslagen": "Het signaal is opgeslagen.",
-              "gedeeld": "Het signaal is gedeeld."}.get(page.request.query_params.get("melding", ""))
+              "gedeeld": "Het signaal is gedeeld.",
+              "fenomeen": "Het fenomeen is vastgesteld."}.get(page.request.query_params.get("melding", ""))
     return page.render(
         "signal_detail.html", status, title="Signaal", s=detail, signal=s,
         address=lookups.address(page.db, s.address_id), areas=areas, may_share=may_share,
         share_targets=[(o.id, o.name) for o in targets], notice=notice,
         share_errors=by_field(shown_errors(share_errors or [], [])), share_values=share_values or {},
+        may_confirm=page.can(service.CONFIRM_RIGHT),
+        phenomena=[(p.code, p.naam) for p in page.rt.catalogue.phenomena.values()],
+        phenomenon_errors=by_field(shown_errors(phenomenon_errors or [], [])),
     )
 
 
@@ -174,3 +179,18 @@ def share(signal_id: str, page: PageDep, posted: FormDep) -> Response:
         return _detail_page(page, sid, exc.errors, {"organisatie": org, "reden": reason}, status=422)
     return RedirectResponse(f"/signalen/{sid}?melding=gedeeld", 303)
 
+
+@router.post("/signalen/{signal_id}/fenomeen")
+def confirm_phenomenon(signal_id: str, page: PageDep, posted: FormDep) -> Response:
+    """Confirm the suggested phenomenon, or choose another (a plain form: no JavaScript needed)."""
+    sid = _signal_id(signal_id)
+    page.require(service.CONFIRM_RIGHT, reason="Alleen het intaketeam mag het fenomeen van een signaal bevestigen.")
+    code = posted.get("fenomeen")
+    code = code if isinstance(code, str) else ""
+    try:
+        service.confirm_phenomenon(page.db, page.principal, page.rt.catalogue, sid, code)
+    except NotFound:
+        raise HTTPException(404) from None
+    except ValidationFailed as exc:
+        return _detail_page(page, sid, status=422, phenomenon_errors=exc.errors)
+    return RedirectResponse(f"/signalen/{sid}?melding=fenomeen", 303)

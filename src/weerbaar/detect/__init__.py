@@ -1,0 +1,1 @@
+"""Detection: published indicators over the partner records, risk scores and automatic signals."""

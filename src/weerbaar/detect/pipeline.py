@@ -1,0 +1,25 @@
+"""The whole `weerbaar analyseer` run: linking, then indicators, scores and automatic signals,
+in one transaction (a failure leaves the previous run in place)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from weerbaar.access.principal import Principal
+from weerbaar.core.catalogue import Catalogue
+from weerbaar.detect.service import DetectionFigures, run_detection
+from weerbaar.resolve.service import RunFigures, run_resolution
+
+ProgressFn = Callable[[str, int, int], None]
+STEP_LINK = "Koppelen"
+
+
+def run_analysis(
+    session: Session, principal: Principal, catalogue: Catalogue, *, backend: str = "duckdb",
+    progress: ProgressFn | None = None,
+) -> tuple[RunFigures, DetectionFigures]:
+    linking = run_resolution(session, principal, backend=backend, progress=progress)
+    detection = run_detection(session, principal, catalogue, progress=progress)
+    return linking, detection
