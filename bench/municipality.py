@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from weerbaar.demo.extracts import HEADERS as DEMO_HEADERS  # noqa: E402
 from weerbaar.demo.noise import NameNoise  # noqa: E402
 from weerbaar.demo.residents import NAMES, TRADITIONS  # noqa: E402
 
@@ -50,24 +51,8 @@ PERIODS = tuple(f"{2025 + (m + 11) // 12}-{(m + 11) % 12 + 1:02d}" for m in rang
 TODAY = date(2026, 11, 29)
 ORDER = ("adressen", "personen", "bedrijven", "functionarissen", "energie", "transacties", "huurcontracten")
 
-HEADERS: dict[str, list[str]] = {
-    "adressen": ["adres_id", "straat", "huisnummer", "huisletter", "toevoeging", "postcode", "woonplaats",
-                 "gemeentecode", "wijkcode", "buurtcode", "gebruiksdoel", "oppervlakte_m2", "bouwjaar",
-                 "vakantiepark", "lat", "lon"],
-    "personen": ["persoon_id", "bsn", "voornamen", "tussenvoegsel", "geslachtsnaam", "geboortedatum", "geslacht",
-                 "adres_id", "datum_inschrijving", "datum_uitschrijving"],
-    "bedrijven": ["kvk_nummer", "vestigingsnummer", "handelsnaam", "rechtsvorm", "sbi_code", "adres_id",
-                  "datum_inschrijving", "datum_uitschrijving"],
-    "functionarissen": ["kvk_nummer", "voornamen", "tussenvoegsel", "geslachtsnaam", "geboortedatum", "functie",
-                        "datum_aanvang", "datum_einde"],
-    "energie": ["ean", "adres_id", "postcode", "huisnummer", "toevoeging", "periode", "elektriciteit_kwh",
-                "gas_m3"],
-    "transacties": ["transactie_id", "adres_id", "datum", "koopsom", "koper_type", "koper_voornamen",
-                    "koper_tussenvoegsel", "koper_geslachtsnaam", "koper_geboortedatum", "koper_kvk_nummer",
-                    "koper_naam", "hypotheek", "verkoper_naam"],
-    "huurcontracten": ["contract_id", "complexnummer", "adres_id", "voornamen", "tussenvoegsel", "geslachtsnaam",
-                       "geboortedatum", "datum_ingang", "datum_einde", "overlastmeldingen"],
-}
+# The standard delivery layout, as the demo writes it.
+HEADERS: dict[str, list[str]] = {source: columns for source, columns in DEMO_HEADERS.items() if source in ORDER}
 DELIMITER = {"energie": ";", "functionarissen": ";", "huurcontracten": ";"}
 
 STREET_STEMS = ("Linde", "Eiken", "Beuken", "Berken", "Wilgen", "Populier", "Kastanje", "Esdoorn", "Iepen",

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, SessionDep
+from weerbaar.api.params import query_int
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.core.errors import FieldError, ValidationFailed
 from weerbaar.intake.schemas import InputModel, validate_model
@@ -30,16 +31,8 @@ def _paging(request: Request, extra: set[str]) -> tuple[int, int, dict[str, str]
     errors: list[FieldError] = []
     _check_keys(params, {"pagina", "paginaGrootte", *extra}, errors)
 
-    def as_int(key: str, default: int, high: int) -> int:
-        value = params.get(key)
-        if value is None:
-            return default
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
-            errors.append(FieldError(key, "int_parsing", f"Moet een geheel getal van 1 tot en met {high} zijn."))
-            return default
-        return int(value)
-
-    page, size = as_int("pagina", 1, 100000), as_int("paginaGrootte", 20, 100)
+    page = query_int(params, "pagina", 1, 1, 100000, errors)
+    size = query_int(params, "paginaGrootte", 20, 1, 100, errors)
     if "soort" in params and params["soort"] not in KINDS:
         errors.append(FieldError("soort", "soort_onbekend", "Kies persoon, bedrijf of adres."))
     if errors:

@@ -3,7 +3,6 @@ risk lists, "verklaard" with a reason, and the published indicator catalogue."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from weerbaar.api.params import query_date, query_int
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
@@ -36,25 +36,6 @@ def _filters(params: dict[str, str], catalogue: Catalogue, kinds: tuple[str, ...
     errors: list[FieldError] = []
     _check_keys(params, LIST_KEYS, errors)
 
-    def as_date(key: str) -> date | None:
-        value = params.get(key)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            errors.append(FieldError(key, "date_parsing", "Ongeldige datum; gebruik JJJJ-MM-DD."))
-            return None
-
-    def as_int(key: str, default: int, low: int, high: int) -> int:
-        value = params.get(key)
-        if value is None:
-            return default
-        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-            errors.append(FieldError(key, "int_parsing", f"Moet een geheel getal van {low} tot en met {high} zijn."))
-            return default
-        return int(value)
-
     phenomenon = params.get("fenomeen") or None
     if phenomenon and phenomenon not in catalogue.phenomena:
         errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{phenomenon}'."))
@@ -69,10 +50,11 @@ def _filters(params: dict[str, str], catalogue: Catalogue, kinds: tuple[str, ...
     explained = params.get("verklaard", "ja")
     if explained not in ("ja", "nee"):
         errors.append(FieldError("verklaard", "literal_error", "Ongeldige waarde; kies uit: ja, nee."))
-    since, until = as_date("van"), as_date("tot")
+    since, until = query_date(params, "van", errors), query_date(params, "tot", errors)
     if since and until and since > until:
         errors.append(FieldError("tot", "periode_ongeldig", "De datum 'tot' ligt voor de datum 'van'."))
-    page, size = as_int("pagina", 1, 1, 100000), as_int("paginaGrootte", 20, 1, 100)
+    page = query_int(params, "pagina", 1, 1, 100000, errors)
+    size = query_int(params, "paginaGrootte", 20, 1, 100, errors)
     if errors:
         raise ValidationFailed(errors)
     return queries.RiskFilters(kinds, phenomenon, params.get("buurt") or None, since, until,

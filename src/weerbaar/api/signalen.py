@@ -16,6 +16,7 @@ from pydantic import Field
 from weerbaar.access import rights
 from weerbaar.access.policy import reporter_shown
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from weerbaar.api.params import query_date, query_int
 from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
@@ -118,38 +119,19 @@ def _parse_filters(params: dict[str, str], rt: RuntimeDep) -> tuple[queries.Filt
     errors: list[FieldError] = []
     _check_keys(params, LIST_KEYS, errors)
 
-    def as_date(key: str) -> date | None:
-        value = params.get(key)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            errors.append(FieldError(key, "date_parsing", "Ongeldige datum; gebruik JJJJ-MM-DD."))
-            return None
-
-    def as_int(key: str, default: int, low: int, high: int) -> int:
-        value = params.get(key)
-        if value is None:
-            return default
-        # isascii: "²" and other Unicode digits pass isdigit() but not int().
-        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-            errors.append(FieldError(key, "int_parsing", f"Moet een geheel getal van {low} tot en met {high} zijn."))
-            return default
-        return int(value)
-
     fenomeen = params.get("fenomeen")
     if fenomeen and fenomeen not in rt.catalogue.phenomena:
         errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{fenomeen}'."))
     filters = queries.Filters(
-        fenomeen=fenomeen, status=params.get("status"), vanaf=as_date("vanaf"), tot=as_date("tot"),
+        fenomeen=fenomeen, status=params.get("status"), vanaf=query_date(params, "vanaf", errors),
+        tot=query_date(params, "tot", errors),
         buurt=params.get("buurt"), wijk=params.get("wijk"), organisatie=params.get("organisatie"),
         kanaal=params.get("kanaal"),
     )
     if filters.vanaf and filters.tot and filters.vanaf > filters.tot:
         errors.append(FieldError("tot", "periode_ongeldig", "De datum 'tot' ligt voor de datum 'vanaf'."))
-    page = as_int("pagina", 1, 1, 100000)
-    size = as_int("paginaGrootte", 20, 1, 100)
+    page = query_int(params, "pagina", 1, 1, 100000, errors)
+    size = query_int(params, "paginaGrootte", 20, 1, 100, errors)
     if errors:
         raise ValidationFailed(errors)
     return filters, page, size

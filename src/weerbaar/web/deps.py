@@ -40,6 +40,17 @@ STATUS_LABELS = {"nieuw": "Nieuw", "in_behandeling": "In behandeling", "gewogen"
 READ_RIGHTS = (rights.SIGNAL_READ_OWN, rights.SIGNAL_READ_SHARED, rights.SIGNAL_READ_MUNICIPALITY)
 
 
+def form_date(values: dict[str, str], key: str, errors: dict[str, list[str]]) -> date | None:
+    """A date field of a filter form (JJJJ-MM-DD); a bad one is an error beside the field."""
+    if not values.get(key):
+        return None
+    try:
+        return date.fromisoformat(values[key])
+    except ValueError:
+        errors[key] = ["Ongeldige datum; gebruik de vorm JJJJ-MM-DD."]
+        return None
+
+
 def field_id(name: str) -> str:
     """An HTML id for a form field name such as `betrokkenen[1].bsn` → `f-betrokkenen-1-bsn`."""
     return "f-" + re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")

@@ -9,7 +9,6 @@ detail is read through `detect.queries`, which applies the permission layer and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +24,7 @@ from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFail
 from weerbaar.core.models import Area
 from weerbaar.detect import queries
 from weerbaar.detect.models import RiskScore
-from weerbaar.web.deps import FormDep, Page, PageDep, templates
+from weerbaar.web.deps import FormDep, Page, PageDep, form_date, templates
 
 router = APIRouter()
 
@@ -101,20 +100,11 @@ def parse_filters(
     values = {k: _text(params, k) for k in FILTER_KEYS}
     errors: dict[str, list[str]] = {}
 
-    def as_date(key: str) -> date | None:
-        if not values[key]:
-            return None
-        try:
-            return date.fromisoformat(values[key])
-        except ValueError:
-            errors[key] = ["Ongeldige datum; gebruik de vorm JJJJ-MM-DD."]
-            return None
-
     if values["fenomeen"] and values["fenomeen"] not in catalogue.phenomena:
         errors["fenomeen"] = ["Onbekend fenomeen; kies er een uit de lijst."]
     if values["buurt"] and values["buurt"] not in buurten:
         errors["buurt"] = ["Onbekende buurt; kies er een uit de lijst."]
-    since, until = as_date("van"), as_date("tot")
+    since, until = form_date(values, "van", errors), form_date(values, "tot", errors)
     if since and until and since > until:
         errors["tot"] = ["De einddatum ligt vóór de begindatum."]
     # The form sends a hidden "nee" before the checkbox's "ja": the last one counts. Without the

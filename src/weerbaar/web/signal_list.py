@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.intake import queries, serialize
 from weerbaar.web import lookups
-from weerbaar.web.deps import READ_RIGHTS, STATUS_LABELS, FormDep, Page, PageDep
+from weerbaar.web.deps import READ_RIGHTS, STATUS_LABELS, FormDep, Page, PageDep, form_date
 
 router = APIRouter()
 
@@ -34,18 +33,9 @@ def parse_filters(params: Mapping[str, Any], catalogue: Catalogue
     values = {k: _text(params, k) for k in FILTER_KEYS}
     errors: dict[str, list[str]] = {}
 
-    def as_date(key: str) -> date | None:
-        if not values[key]:
-            return None
-        try:
-            return date.fromisoformat(values[key])
-        except ValueError:
-            errors[key] = ["Ongeldige datum; gebruik de vorm JJJJ-MM-DD."]
-            return None
-
     if values["fenomeen"] and values["fenomeen"] not in catalogue.phenomena:
         errors["fenomeen"] = ["Onbekend fenomeen; kies er een uit de lijst."]
-    vanaf, tot = as_date("vanaf"), as_date("tot")
+    vanaf, tot = form_date(values, "vanaf", errors), form_date(values, "tot", errors)
     if vanaf and tot and vanaf > tot:
         errors["tot"] = ["De einddatum ligt vóór de begindatum."]
     raw_page = _text(params, "pagina")
