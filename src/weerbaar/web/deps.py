@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from weerbaar.access.models import WebSession
 from weerbaar.access.principal import Principal
 from weerbaar.core.clock import AMSTERDAM, as_utc
 from weerbaar.core.config import PACKAGE_DIR
+from weerbaar.core.errors import FieldError, Forbidden, NotFound
 from weerbaar.core.runtime import Runtime
 
 SESSION_COOKIE = "weerbaar_sessie"
@@ -49,6 +51,27 @@ def form_date(values: dict[str, str], key: str, errors: dict[str, list[str]]) ->
     except ValueError:
         errors[key] = ["Ongeldige datum; gebruik de vorm JJJJ-MM-DD."]
         return None
+
+
+def errors_by_field(errors: list[FieldError], prefix: str = "") -> dict[str, list[str]]:
+    """The write path's errors, per form field (a form with several parts prefixes its names)."""
+    out: dict[str, list[str]] = {}
+    for e in errors:
+        out.setdefault(prefix + e.name, []).append(e.reason)
+    return out
+
+
+@contextmanager
+def refused_as_pages(page: Page) -> Iterator[None]:
+    """What the write path refuses becomes the page a browser expects: NotFound the 404 page,
+    Forbidden the 403 page with its Dutch reason."""
+    try:
+        yield
+    except NotFound:
+        raise HTTPException(404) from None
+    except Forbidden as exc:
+        page.request.state.error_message = exc.reason
+        raise HTTPException(403) from None
 
 
 def field_id(name: str) -> str:

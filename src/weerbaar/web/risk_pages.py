@@ -20,11 +20,11 @@ from starlette.datastructures import QueryParams
 
 from weerbaar.access import rights
 from weerbaar.core.catalogue import Catalogue
-from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from weerbaar.core.errors import Forbidden, NotFound, ValidationFailed
 from weerbaar.core.models import Area
 from weerbaar.detect import queries
 from weerbaar.detect.models import RiskScore
-from weerbaar.web.deps import FormDep, Page, PageDep, form_date, templates
+from weerbaar.web.deps import FormDep, Page, PageDep, errors_by_field, form_date, refused_as_pages, templates
 
 router = APIRouter()
 
@@ -270,24 +270,13 @@ def risk_explain(tab: str, target_id: str, action: str, page: PageDep, posted: F
     prefix = FORMS[action]
     values = {prefix + name: _text(posted, prefix + name) for name in ("fenomeen", "reden")}
     try:
-        queries.explain(page.db, page.principal, page.rt.catalogue, kind, target_id, values[prefix + "fenomeen"],
-                        values[prefix + "reden"], withdraw=action == "intrekken")
-    except NotFound:
-        raise HTTPException(404) from None
-    except Forbidden as exc:
-        page.request.state.error_message = exc.reason
-        raise HTTPException(403) from None
+        with refused_as_pages(page):
+            queries.explain(page.db, page.principal, page.rt.catalogue, kind, target_id,
+                            values[prefix + "fenomeen"], values[prefix + "reden"], withdraw=action == "intrekken")
     except ValidationFailed as exc:
-        return _detail_page(page, tab, target_id, _by_field(exc.errors, prefix), values, status=422)
+        return _detail_page(page, tab, target_id, errors_by_field(exc.errors, prefix), values, status=422)
     melding = "ingetrokken" if action == "intrekken" else "verklaard"
     return RedirectResponse(f"/risico/{tab}/{target_id}?melding={melding}", 303)
-
-
-def _by_field(errors: list[FieldError], prefix: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for e in errors:
-        out.setdefault(prefix + e.name, []).append(e.reason)
-    return out
 
 
 def rule_groups(catalogue: Catalogue) -> list[dict[str, Any]]:

@@ -9,12 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from weerbaar.access import rights
 from weerbaar.core import clock
-from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.intake import queries, serialize, service
 from weerbaar.intake.schemas import LocatieIn, parse_signal, validate_model
 from weerbaar.resolve import incremental
 from weerbaar.web import lookups
-from weerbaar.web.deps import READ_RIGHTS, FormDep, Page, PageDep
+from weerbaar.web.deps import READ_RIGHTS, FormDep, Page, PageDep, refused_as_pages
 from weerbaar.web.signal_form import (
     LOCATION_FIELDS,
     MAX_PARTY_ROWS,
@@ -169,12 +169,8 @@ def share(signal_id: str, page: PageDep, posted: FormDep) -> Response:
     org = org if isinstance(org, str) else ""
     reason = reason if isinstance(reason, str) else ""
     try:
-        service.share_signal(page.db, page.principal, page.rt.catalogue, sid, org, reason)
-    except NotFound:
-        raise HTTPException(404) from None
-    except Forbidden as exc:
-        page.request.state.error_message = exc.reason
-        raise HTTPException(403) from None
+        with refused_as_pages(page):
+            service.share_signal(page.db, page.principal, page.rt.catalogue, sid, org, reason)
     except ValidationFailed as exc:
         return _detail_page(page, sid, exc.errors, {"organisatie": org, "reden": reason}, status=422)
     return RedirectResponse(f"/signalen/{sid}?melding=gedeeld", 303)

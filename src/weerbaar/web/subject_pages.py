@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.access import rights
 from weerbaar.core import identifiers
-from weerbaar.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from weerbaar.core.errors import NotFound, ValidationFailed
 from weerbaar.core.names import tokens
 from weerbaar.resolve import cards, review
-from weerbaar.web.deps import FormDep, Page, PageDep
+from weerbaar.web.deps import FormDep, Page, PageDep, errors_by_field, refused_as_pages
 
 router = APIRouter()
 
@@ -126,20 +126,10 @@ def split(subject_id: str, page: PageDep, posted: FormDep) -> Response:
     raw = _text(posted, "bronregistratie")
     record_id: Any = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
     try:
-        _, target = review.split_off(page.db, page.principal, subject_id, record_id, _text(posted, "rol"),
-                                     _text(posted, "toelichting") or None)
-    except NotFound:
-        raise HTTPException(404) from None
-    except Forbidden as exc:
-        page.request.state.error_message = exc.reason
-        raise HTTPException(403) from None
+        with refused_as_pages(page):
+            _, target = review.split_off(page.db, page.principal, subject_id, record_id, _text(posted, "rol"),
+                                         _text(posted, "toelichting") or None)
     except ValidationFailed as exc:
-        return _card_page(page, subject_id, _by_field(exc.errors), status=422)
+        return _card_page(page, subject_id, errors_by_field(exc.errors), status=422)
     return RedirectResponse(f"/subjecten/{target}?melding=ontkoppeld", 303)
 
-
-def _by_field(errors: list[FieldError]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for e in errors:
-        out.setdefault(e.name, []).append(e.reason)
-    return out
