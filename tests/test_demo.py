@@ -32,7 +32,6 @@ def inside(ring: list[list[float]], lon: float, lat: float) -> bool:
 
 def test_demo_municipality_is_complete_and_spread(runtime):
     summary = build_demo(runtime, seed=2026, partner_extracts=False)
-    assert summary.seconds < 60, f"de demo duurde {summary.seconds:.1f} s"
     with runtime.db.session() as s:
         assert s.get(Setting, "gemeentecode").value == "GM9990"
         areas = s.scalars(select(Area)).all()
