@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -88,8 +89,15 @@ def live(tmp_path: Path, catalogue: Catalogue) -> Iterator[Live]:
     runtime.db.ensure_schema()
     world = build_world(runtime)
     seed_signals(world)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port,
+    with serving(runtime) as base:
+        yield Live(base, world)
+    runtime.db.engine.dispose()
+
+
+@contextmanager
+def serving(runtime: Runtime) -> Iterator[str]:
+    """The app behind a real uvicorn on a free port, for the browser; its base URL."""
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=_free_port(),
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -98,10 +106,11 @@ def live(tmp_path: Path, catalogue: Catalogue) -> Iterator[Live]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("De testserver (uvicorn) is niet opgestart.")
         time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", world)
-    server.should_exit = True
-    thread.join(timeout=10)
-    runtime.db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture

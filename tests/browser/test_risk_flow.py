@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from weerbaar.app import create_app
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.config import Settings
 from weerbaar.core.db import Database
@@ -21,7 +17,7 @@ from weerbaar.core.runtime import Runtime
 from weerbaar.demo import build_demo
 from weerbaar.demo.cast import DEMO_PASSWORD
 
-from .conftest import _free_port
+from .conftest import serving
 from .test_signal_flow import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -38,18 +34,8 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> 
     runtime.db.ensure_schema()
     summary = build_demo(runtime, seed=2026)
     assert summary.detection.get("scores", {}).get("adres"), "the demo must leave scored addresses"
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=_free_port(),
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("De testserver (uvicorn) is niet opgestart.")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(runtime) as base:
+        yield base
     runtime.db.engine.dispose()
 
 
