@@ -14,9 +14,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from sqlalchemy import select
 
 from weerbaar.core import clock
+from weerbaar.core.catalogue import load_catalogue
+from weerbaar.core.config import PACKAGE_DIR
+from weerbaar.core.rules import TABLES, create_tables
+from weerbaar.detect.frames import Frames
+from weerbaar.detect.indicators import Hit, run_rules
 from weerbaar.detect.models import IndicatorHit, RiskScore
 from weerbaar.detect.pipeline import run_analysis
 from weerbaar.ingest.records import import_source
@@ -190,3 +196,36 @@ def scores(world: World, phenomenon: str | None = None) -> list[RiskScore]:
         if phenomenon:
             query = query.where(RiskScore.phenomenon == phenomenon)
         return list(s.scalars(query))
+
+
+def rule_hits(code: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Hit]:
+    """Run the shipped catalogue over analysis tables filled directly with `rows` (subjects already
+    linked, as `detect/frames.py` leaves them) and return the hits of one indicator by target.
+    For a rule's own logic, without the import and the linking in between."""
+    con = duckdb.connect()
+    create_tables(con)
+    for table, records in rows.items():
+        columns = [c for c, _, _ in TABLES[table]]
+        con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' for _ in columns)})",
+                        [[r.get(c) for c in columns] for r in records])
+    catalogue = load_catalogue(PACKAGE_DIR / "catalogus")
+    assert catalogue.detection is not None
+    for table, codes in (("kasintensief", catalogue.detection.kasintensieve_sbi), ("zorg", catalogue.detection.zorg_sbi),
+                         ("uitzend", catalogue.detection.uitzend_sbi)):
+        con.executemany(f"INSERT INTO {table} VALUES (?)", [(c,) for c in codes])
+    sources = ("personen", "energie", "bedrijven", "functionarissen", "transacties", "huurcontracten")
+    counts = {"adressen": 1, **{f"bron:{s}": 1 for s in sources}}
+    found, _ = run_rules(Frames(con, counts), catalogue, today())
+    con.close()
+    return {h.target_id: h for h in found if h.code == code}
+
+
+def address_row(adres_id: str, use: str = "woonfunctie", m2: int = 80) -> dict[str, Any]:
+    return {"adres_id": adres_id, "straat": "Havenstraat", "postcode": "9991AA", "huisnummer": 1,
+            "buurtcode": BUURT, "wijkcode": "WK999001", "gebruiksdoel": use, "woonfunctie": "woonfunctie" in use,
+            "oppervlakte_m2": m2, "bouwjaar": 1975, "vakantiepark": None}
+
+
+def energy_rows(adres_id: str, kwh: list[float], gas: list[float] | None = None) -> list[dict[str, Any]]:
+    return [{"adres_id": adres_id, "ean": f"871{adres_id}", "periode": month, "kwh": kwh[i],
+             "gas_m3": None if gas is None else gas[i]} for i, month in enumerate(periods())]

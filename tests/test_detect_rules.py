@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from weerbaar.detect.models import IndicatorHit
 from weerbaar.ingest.models import SourceRecord
 from weerbaar.resolve.models import SubjectLink
 
-from .detect_world import Town, analyse, hits, today, years_ago
+from .detect_world import Town, analyse, hits, rule_hits, today, years_ago
 from .world import World
 
 
@@ -471,3 +472,45 @@ def test_company_indicators_fire_on_their_cases_only(world: World, tmp_path: Pat
     assert care[hart].explanation == (
         "Zorgbedrijf Zorg met Hart B.V.: wie er bestuurder of eigenaar is, drijft ook 1 kasintensief "
         "bedrijf/bedrijven (Barbershop Fade).")
+
+
+# ---------------------------------------------------------------------------------------------
+# I-HU-01 on linked subjects: how long the tenancy ran on, and namesakes the linking joined.
+# ---------------------------------------------------------------------------------------------
+def test_tenant_who_bought_weighs_by_how_long_the_rent_ran_on_and_never_hits_a_namesake() -> None:
+    """Strength grows with the days the tenancy ran on after the purchase. When the linking made
+    one subject of a tenant and a namesake who bought (different dates of birth in the BRP and
+    the deed), the purchase is not the tenant's: no hit."""
+    def registered(person: str, adres_id: str, born: date, since: date) -> dict[str, Any]:
+        return {"persoon": person, "adres_id": adres_id, "geboortedatum": born, "datum_inschrijving": since,
+                "datum_uitschrijving": None}
+
+    def sale(tid: str, adres_id: str, day: date, buyer: str, born: date | None) -> dict[str, Any]:
+        return {"transactie_id": tid, "adres_id": adres_id, "datum": day, "koopsom": 300_000.0, "hypotheek": "ja",
+                "koper": buyer, "koper_soort": "persoon", "koper_geboortedatum": born}
+
+    def lease(cid: str, adres_id: str, tenant: str, start: date) -> dict[str, Any]:
+        return {"contract_id": cid, "adres_id": adres_id, "huurder": tenant, "datum_ingang": start,
+                "datum_einde": None}
+
+    long_ago, recent, namesakes, unregistered = "P-801", "P-802", "P-803", "P-804"
+    born = {p: date(1970 + i, 3, 1 + i) for i, p in enumerate((long_ago, recent, namesakes, unregistered))}
+    rows = {
+        "huurcontracten": [lease(f"H{i}", bag(800010 + i), p, years_ago(8))
+                           for i, p in enumerate((long_ago, recent, namesakes, unregistered))],
+        "inschrijvingen": [registered(long_ago, bag(800010), born[long_ago], years_ago(8)),
+                           registered(recent, bag(800011), born[recent], years_ago(8)),
+                           registered(namesakes, bag(800012), born[namesakes], years_ago(8)),
+                           # the namesake who bought, joined to the tenant by the linking
+                           registered(namesakes, bag(800022), date(1991, 7, 7), days_ago(700))],
+        "transacties": [sale("T0", bag(800020), days_ago(800), long_ago, born[long_ago]),
+                        sale("T1", bag(800021), days_ago(200), recent, None),
+                        sale("T2", bag(800022), days_ago(710), namesakes, None),
+                        sale("T3", bag(800023), days_ago(500), unregistered, date(1960, 1, 1))],
+    }
+    found = rule_hits("I-HU-01", rows)
+    assert set(found) == {long_ago, recent, unregistered}, {k: v.explanation for k, v in found.items()}
+    assert found[long_ago].strength == 2.0 and found[recent].strength < 0.6
+    assert found[long_ago].strength > found[unregistered].strength > found[recent].strength
+    assert "dezelfde geboortedatum" in found[long_ago].explanation
+    assert "niet te vergelijken" in found[unregistered].explanation

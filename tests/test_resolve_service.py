@@ -221,3 +221,38 @@ def test_father_and_son_with_different_bsns_stay_two_people(world: World) -> Non
     father, son = (subject_of(world, i, "persoon") for i in ids["personen"])
     assert father != son
     assert subject_of(world, ids["huurcontracten"][0], "huurder") in (father, son)
+
+
+def test_meter_readings_link_as_groups_and_judgements_still_hold(world: World) -> None:
+    """Energy records are linked per group of equal address fields (one mention stands for a
+    year of readings); every record still gets its link, ids stay stable, and a record named
+    in a judgement is linked on its own."""
+    ids = populate(world)
+    by_id = add_records(world, "energie", [
+        {"sleutel": f"11-{m}", "ean": "871000000000000011", "adres_id": A1, "periode": f"2026-{m:02d}",
+         "elektriciteit_kwh": 250} for m in range(1, 7)], "sleutel")
+    # A grid operator writing the huisletter as toevoeging, without BAG id: linked on postcode + number.
+    by_postcode = add_records(world, "energie", [
+        {"sleutel": f"28-{m}", "ean": "871000000000000028", "postcode": "9991 ab", "huisnummer": 12,
+         "periode": f"2026-{m:02d}", "elektriciteit_kwh": 900} for m in range(1, 4)], "sleutel")
+    first = run(world)
+    bag_a1 = subject_of(world, ids["adressen"][0], "adres")
+    bag_a2 = subject_of(world, ids["adressen"][1], "adres")
+    assert {subject_of(world, r, "adres") for r in by_id} == {bag_a1}
+    assert {subject_of(world, r, "adres") for r in by_postcode} == {bag_a2}
+    # The counts are of records, not of groups.
+    assert first.counts["adres"]["vermeldingen"] == 2 + 3 + 1 + 1 + 1 + 6 + 3
+    with world.runtime.db.session() as s:
+        link = s.scalar(select(SubjectLink).where(SubjectLink.record_id == by_id[-1]))
+        assert link is not None and link.probability == 1.0
+        assert link.explanation["bron"] == "sleutel" and link.explanation["via"]["bronregistratie"] in by_id
+    coordinator = world["coordinator"]
+    with world.runtime.db.transaction() as s:
+        s.add(MatchJudgement(kind="adres", record_a=ids["adressen"][0], role_a="adres", record_b=by_id[2],
+                             role_b="adres", verdict="verschillend", reason="verkeerde aansluiting",
+                             by_user_id=coordinator.user.id, organisation_id=coordinator.user.organisation_id))
+    run(world)
+    assert subject_of(world, ids["adressen"][0], "adres") == bag_a1, "the BAG record keeps its subject"
+    assert subject_of(world, by_id[2], "adres") != bag_a1
+    assert {subject_of(world, r, "adres") for r in by_id if r != by_id[2]} == {bag_a1}
+    assert {subject_of(world, r, "adres") for r in by_postcode} == {bag_a2}

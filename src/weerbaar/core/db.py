@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -74,3 +75,29 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
+
+
+def stream_rows(session: Session, query: Select[*tuple[Any, ...]], batch: int = 50_000
+                ) -> Iterator[list[Any]]:
+    """The rows of a Core SELECT in batches of plain tuples, for reads of millions of rows.
+
+    On SQLite the compiled statement runs on the driver's own cursor: no result processing, no
+    Row objects, and parameters go to the driver as they are (use strings and numbers). Cast
+    JSON columns to Text: the rows then carry the same JSON text on every database. Elsewhere
+    the rows come through a server-side cursor.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        result = connection.execute(query.execution_options(yield_per=batch))
+        for part in result.partitions(batch):
+            yield [tuple(row) for row in part]
+        return
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, params)
+        while part := cursor.fetchmany(batch):
+            yield list(part)
+    finally:
+        cursor.close()

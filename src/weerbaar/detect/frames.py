@@ -16,6 +16,7 @@ import pyarrow as pa
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from weerbaar.core.db import stream_rows
 from weerbaar.core.models import Address
 from weerbaar.core.rules import DetectionSettings, create_tables
 from weerbaar.ingest.models import SourceRecord
@@ -167,11 +168,10 @@ def _raw_records(session: Session, municipality: str, progress: ProgressFn | Non
         .where(SourceRecord.municipality_code == municipality, SourceRecord.superseded_at.is_(None),
                SourceRecord.source.in_(["personen", "bedrijven", "functionarissen", "transacties",
                                         "huurcontracten", "energie", "adressen"]))
-        .execution_options(yield_per=BATCH)
     )
     batches: list[pa.RecordBatch] = []
     done = 0
-    for part in session.execute(query).partitions(BATCH):
+    for part in stream_rows(session, query, BATCH):
         ids, sources, data = zip(*part, strict=True)
         batches.append(pa.record_batch([pa.array(ids, pa.int64()), pa.array(sources), pa.array(data)], schema=_RAW))
         done += len(part)
@@ -185,10 +185,9 @@ def _links(session: Session, municipality: str) -> pa.Table:
         select(SubjectLink.record_id, SubjectLink.role, SubjectLink.subject_id)
         .join(Subject, Subject.id == SubjectLink.subject_id)
         .where(Subject.municipality_code == municipality, Subject.retired_at.is_(None))
-        .execution_options(yield_per=BATCH)
     )
     batches: list[pa.RecordBatch] = []
-    for part in session.execute(query).partitions(BATCH):
+    for part in stream_rows(session, query, BATCH):
         a, b, c = zip(*part, strict=True)
         batches.append(pa.record_batch([pa.array(a, pa.int64()), pa.array(b), pa.array(c)], schema=_LINKS))
     return pa.Table.from_batches(batches, schema=_LINKS)

@@ -315,8 +315,7 @@ class BulkInsert:
         self.sql = compiled.string
         self.order = tuple(compiled.positiontup or ())
         self.direct = self.direct and compiled.positional and set(self.order) == set(columns)
-        self.steps = [(name, self._converter(table.c[name].type, dialect), not isinstance(table.c[name].type, JSON))
-                      for name in self.order]
+        self.steps = [(name, self._converter(table.c[name].type, dialect)) for name in self.order]
 
     @staticmethod
     def _converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -332,13 +331,14 @@ class BulkInsert:
         if not self.direct:
             self.session.execute(insert(self.table), rows)
             return
-        # An immutable value seen in the previous row (the peildatum, the import's moment)
-        # is converted once.
+        # A value that is the very object of the previous row's (the peildatum, the import's
+        # moment, an explanation shared by a group of links) is converted once. Within one call
+        # every row is alive, so an object's identity cannot be reused for another value.
         last: dict[str, tuple[Any, Any]] = {}
         params: list[tuple[Any, ...]] = []
         for row in rows:
             values: list[Any] = []
-            for name, convert, immutable in self.steps:
+            for name, convert in self.steps:
                 value = row[name]
                 if convert is not None:
                     seen = last.get(name)
@@ -346,8 +346,7 @@ class BulkInsert:
                         value = seen[1]
                     else:
                         converted = convert(value)
-                        if immutable:
-                            last[name] = (value, converted)
+                        last[name] = (value, converted)
                         value = converted
                 values.append(value)
             params.append(tuple(values))

@@ -92,8 +92,8 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
     return sorted(sorted(g) for g in groups.values())
 
 
-def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: Callable[[], str]
-               ) -> tuple[dict[str, str], dict[str, str]]:
+def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: Callable[[], str],
+               weights: Mapping[str, int] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Subject ids for clusters, stable across runs.
 
     Returns (uid -> subject id, retired subject id -> subject id it merged into).
@@ -103,12 +103,18 @@ def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: C
     the id most of its mentions had and each old id goes to at most one cluster - the one
     holding most of its mentions. Clusters left without an old id get `new_id()` in the order
     of their smallest member. An old id given to no cluster is reported as merged into the
-    subject that now holds most of its mentions (ties: smallest id).
+    subject that now holds most of its mentions (ties: smallest id). A uid in `weights` counts
+    as that many mentions (one uid standing for a group of records with the same fields).
     """
+    weight = weights or {}
     ordered = sorted(sorted(c) for c in clusters if c)
     candidates: list[tuple[int, str, int]] = []
     for index, members in enumerate(ordered):
-        for old, count in Counter(previous[u] for u in members if u in previous).items():
+        held: Counter[str] = Counter()
+        for u in members:
+            if u in previous:
+                held[previous[u]] += weight.get(u, 1)
+        for old, count in held.items():
             candidates.append((-count, old, index))
     candidates.sort()
     cluster_id: dict[int, str] = {}
@@ -122,8 +128,12 @@ def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: C
             cluster_id[index] = new_id()
     mapping = {uid: cluster_id[i] for i, members in enumerate(ordered) for uid in members}
     merged: dict[str, str] = {}
-    for old in sorted(set(previous.values()) - used):
-        now = Counter(mapping[u] for u, o in previous.items() if o == old and u in mapping)
+    holders: dict[str, Counter[str]] = {}
+    for u, o in previous.items():
+        if o not in used and u in mapping:
+            holders.setdefault(o, Counter())[mapping[u]] += weight.get(u, 1)
+    for old in sorted(holders):
+        now = holders[old]
         if now:
             merged[old] = min(now.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     return mapping, merged

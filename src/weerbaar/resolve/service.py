@@ -17,6 +17,7 @@ One run, one transaction, for one municipality:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -24,12 +25,14 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from weerbaar.access import logbook, rights
 from weerbaar.access.principal import Principal
 from weerbaar.core.clock import now
+from weerbaar.core.db import stream_rows
 from weerbaar.core.errors import Forbidden
 from weerbaar.core.models import Address, new_id
 from weerbaar.core.names import display_name, fold
@@ -70,6 +73,12 @@ K = TypeVar("K")
 NO_SYNC = {"synchronize_session": False}
 
 SAME, DIFFERENT = "zelfde", "verschillend"
+
+# Sources whose records mention one address and nothing else (monthly meter readings). Their
+# records are linked as groups with the same address fields: one mention per group, which
+# stands for all its records, so a year of readings costs the linking one mention, not twelve.
+# A record named in a judgement is never grouped: it keeps its own mention.
+GROUPED_SOURCES = ("energie",)
 
 # Explanations of deterministic links, in the shape of the model's explanations.
 KEY_REASONS = {
@@ -133,12 +142,19 @@ def run_resolution(
     started = perf_counter()
     step("Bronregistraties lezen", 0, 1)
     renamed = _renamed_records(session, municipality)
-    mentions, sources = _gather_mentions(session, _current_records(session, municipality))
+    judgements = _judgements(session, renamed)
+    keep = {parse_uid(uid)[0] for same, different in judgements.values() for pairs in (same, different)
+            for pair in pairs for uid in pair}
+    mentions, sources = _gather_mentions(session, _current_records(session, municipality, keep))
+    groups = _address_groups(session, municipality, keep)
+    for group in groups:
+        mentions.append(group.mention)
+        sources[group.mention.record_id] = group.source
+    weights = {g.mention.uid: 1 + len(g.members) for g in groups}
     step("Bronregistraties lezen", 1, 1)
     figures.seconds["lezen"] = perf_counter() - started
 
-    judgements = _judgements(session, renamed)
-    previous = _previous_links(session, municipality, renamed)
+    previous = _previous_links(session, municipality, renamed, [g.mention.record_id for g in groups])
     results: dict[str, KindResult] = {}
     for kind in KINDS:
         t0 = perf_counter()
@@ -161,15 +177,17 @@ def run_resolution(
         )
         counter = _IdCounter(session, kind)
         assignment, merged = clustering.assign_ids(
-            clusters, {u: s for u, s in previous.items() if u in kind_mentions}, counter.next
+            clusters, {u: s for u, s in previous.items() if u in kind_mentions}, counter.next, weights
         )
         _write_subjects(session, run.id, municipality, kind, result, clusters, assignment, merged, same, sources)
+        if kind == ADDRESS:
+            _write_group_links(session, run.id, groups, assignment)
         _write_review_queue(session, run.id, municipality, kind, result, assignment, same, different)
         _write_keys(session, kind, result.mentions, assignment)
         if result.model is not None:
             session.add(MatchModel(kind=kind, municipality_code=municipality, run_id=run.id, model=result.model))
         figures.counts[kind] = {
-            "vermeldingen": len(kind_mentions),
+            "vermeldingen": sum(weights.get(uid, 1) for uid in kind_mentions),
             "subjecten": len(clusters),
             "nieuw": counter.issued,
             "samengevoegd": len(merged),
@@ -199,15 +217,59 @@ def run_resolution(
 # --- reading ---------------------------------------------------------------------------
 
 
-def _current_records(session: Session, municipality: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """(id, source, data) of the current versions, streamed: no ORM objects, nothing held."""
-    rows = session.execute(
-        select(SourceRecord.id, SourceRecord.source, SourceRecord.data)
-        .where(SourceRecord.municipality_code == municipality, SourceRecord.superseded_at.is_(None))
-        .order_by(SourceRecord.id).execution_options(yield_per=5000)
+def _current_records(
+    session: Session, municipality: str, keep: set[int]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(id, source, data) of the current versions, streamed: no ORM objects, nothing held.
+    Records of the grouped sources only when `keep` names them (see `_address_groups`)."""
+    wanted: ColumnElement[bool] = SourceRecord.source.not_in(GROUPED_SOURCES)
+    if keep:
+        wanted = or_(wanted, SourceRecord.id.in_(sorted(keep)))
+    query = (
+        select(SourceRecord.id, SourceRecord.source, cast(SourceRecord.data, Text))
+        .where(SourceRecord.municipality_code == municipality, SourceRecord.superseded_at.is_(None), wanted)
+        .order_by(SourceRecord.id)
     )
-    for record_id, source, data in rows:
-        yield record_id, source, data or {}
+    for part in stream_rows(session, query, 5000):
+        for record_id, source, data in part:
+            yield record_id, source, (json.loads(data) if data else None) or {}
+
+
+ADDRESS_FIELDS = ("adres_id", "postcode", "huisnummer", "huisletter", "toevoeging")
+
+
+@dataclass
+class AddressGroup:
+    """Current records of a grouped source with the same address fields: the mention of the
+    first stands for all; `members` are the others."""
+
+    source: str
+    mention: Mention
+    members: list[int]
+
+
+def _address_groups(session: Session, municipality: str, keep: set[int]) -> list[AddressGroup]:
+    """The records of `GROUPED_SOURCES` grouped by their address fields in the database (the
+    JSON is read there, not decoded per record here), except the records in `keep`."""
+    fields = [SourceRecord.data[name].as_string() for name in ADDRESS_FIELDS]
+    query = (
+        select(SourceRecord.source, func.min(SourceRecord.id),
+               func.aggregate_strings(cast(SourceRecord.id, String), ","), *fields)
+        .where(SourceRecord.municipality_code == municipality, SourceRecord.superseded_at.is_(None),
+               SourceRecord.source.in_(GROUPED_SOURCES))
+        .group_by(SourceRecord.source, *fields)
+    )
+    if keep:
+        query = query.where(SourceRecord.id.not_in(sorted(keep)))
+    groups: list[AddressGroup] = []
+    for source, first, ids, *values in session.execute(query):
+        data = dict(zip(ADDRESS_FIELDS, values, strict=True))
+        if data["huisnummer"] is not None:
+            data["huisnummer"] = int(data["huisnummer"])
+        for mention in mentions_of(first, source, data):
+            members = [int(i) for i in ids.split(",") if int(i) != first]
+            groups.append(AddressGroup(source, mention, members))
+    return groups
 
 
 def _renamed_records(session: Session, municipality: str) -> dict[int, int]:
@@ -302,12 +364,23 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def _previous_links(session: Session, municipality: str, renamed: dict[int, int]) -> dict[str, str]:
-    rows = session.execute(
-        select(SubjectLink.record_id, SubjectLink.role, SubjectLink.subject_id)
-        .join(Subject, Subject.id == SubjectLink.subject_id)
-        .where(Subject.municipality_code == municipality)
-    )
+def _previous_links(
+    session: Session, municipality: str, renamed: dict[int, int], group_records: list[int]
+) -> dict[str, str]:
+    """The subject each current mention was linked to before. Of the grouped sources only the
+    records that stand for a group now (their group's vote is weighed by its size)."""
+    columns = (SubjectLink.record_id, SubjectLink.role, SubjectLink.subject_id)
+    rows: list[Any] = []
+    for part in stream_rows(session, select(*columns)
+                            .join(Subject, Subject.id == SubjectLink.subject_id)
+                            .join(SourceRecord, SourceRecord.id == SubjectLink.record_id)
+                            .where(Subject.municipality_code == municipality,
+                                   SourceRecord.source.not_in(GROUPED_SOURCES))):
+        rows += part
+    standing = set(group_records)
+    grouped = sorted(standing | {old for old, new in renamed.items() if new in standing})
+    for i in range(0, len(grouped), 5000):
+        rows += session.execute(select(*columns).where(SubjectLink.record_id.in_(grouped[i : i + 5000])))
     return {_renamed_uid(mention_uid(r, role), renamed): s for r, role, s in rows}
 
 
@@ -551,6 +624,31 @@ def _write_subjects(
     gone = existing - set(assignment.values()) - set(merged)
     updates += [{"id": subject_id, "retired_at": stamp} for subject_id in sorted(gone)]
     _bulk_update(session, updates)
+
+
+def _write_group_links(
+    session: Session, run_id: str, groups: list[AddressGroup], assignment: dict[str, str]
+) -> None:
+    """Every other record of a group is linked where the record standing for it went, on the
+    same key."""
+    stamp = now()
+    explanations: dict[tuple[str, int], dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    for group in groups:
+        if not group.members:
+            continue
+        subject_id = assignment[group.mention.uid]
+        key = "adres_id" if group.mention.fields.get("adres_id") else "adres"
+        via = group.mention.record_id
+        explanation = explanations.setdefault((key, via), {
+            **_key_explanation(key), "via": {"bronregistratie": via, "rol": group.mention.role}})
+        for record_id in group.members:
+            rows.append({"subject_id": subject_id, "record_id": record_id, "role": group.mention.role,
+                         "run_id": run_id, "probability": 1.0, "explanation": explanation, "linked_at": stamp})
+        if len(rows) >= 50_000:
+            _bulk_insert(session, SubjectLink, rows)
+            rows = []
+    _bulk_insert(session, SubjectLink, rows)
 
 
 def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
