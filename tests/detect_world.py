@@ -209,9 +209,10 @@ def rule_hits(code: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Hit
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' for _ in columns)})",
                         [[r.get(c) for c in columns] for r in records])
     catalogue = load_catalogue(PACKAGE_DIR / "catalogus")
-    assert catalogue.detection is not None
-    for table, codes in (("kasintensief", catalogue.detection.kasintensieve_sbi), ("zorg", catalogue.detection.zorg_sbi),
-                         ("uitzend", catalogue.detection.uitzend_sbi)):
+    settings = catalogue.detection
+    assert settings is not None
+    for table, codes in (("kasintensief", settings.kasintensieve_sbi), ("zorg", settings.zorg_sbi),
+                         ("uitzend", settings.uitzend_sbi)):
         con.executemany(f"INSERT INTO {table} VALUES (?)", [(c,) for c in codes])
     sources = ("personen", "energie", "bedrijven", "functionarissen", "transacties", "huurcontracten")
     counts = {"adressen": 1, **{f"bron:{s}": 1 for s in sources}}
