@@ -72,7 +72,6 @@ class SourceRecord(Base):
     __tablename__ = "source_records"
     __table_args__ = (
         UniqueConstraint("source", "organisation_id", "record_key", "version", name="uq_source_records_version"),
-        Index("ix_source_records_current", "source", "organisation_id", "record_key", "superseded_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -376,6 +376,7 @@ class _Store:
         self.now = clock.now()
         self.writer = BulkInsert(self.session, _table(SourceRecord), _COLUMNS)
         self.batch: list[Candidate] = []
+        self.address_writer: BulkInsert | None = None
         self.on_current: Callable[[list[dict[str, Any]]], None] | None = (
             self._upsert_addresses if job.source == "adressen" else None
         )
@@ -514,7 +515,9 @@ class _Store:
         changed = [v for k, v in wanted.items()
                    if k in existing and any(getattr(existing[k], f) != v[f] for f in v)]
         if new:
-            self.session.execute(insert(_table(Address)), new)
+            if self.address_writer is None:
+                self.address_writer = BulkInsert(self.session, _table(Address), tuple(new[0]))
+            self.address_writer.insert(new)
         if changed:
             self.session.execute(update(Address), changed)
 
