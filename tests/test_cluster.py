@@ -115,3 +115,29 @@ def test_two_bsns_never_share_a_cluster_unless_a_person_says_so() -> None:
     assert cluster(["vader", "zoon"], edges[:1], [], []) == [["vader", "zoon"]]  # without the key: one
     judged = cluster(["vader", "zoon"], [], [("vader", "zoon")], [], exclusive=bsn)
     assert judged == [["vader", "zoon"]]  # a coordinator's "zelfde" wins (a BSN typo, say)
+
+
+def test_a_mention_without_birth_date_never_bridges_two_people():
+    born = {"a": "1980-03-14", "b": "1975-11-02"}
+    # x (a lease naming only "F. Celik") is close to a and to b; a and b were born on different days.
+    out = cluster(["a", "b", "x"], [("x", "a", 0.9), ("x", "b", 0.8)], [], [], birth_dates=born)
+    assert out == [["a", "x"], ["b"]]
+    # a typo (two digits) or swapped day and month is still one person
+    for other in ("1980-03-41", "1980-14-03"):
+        out = cluster(["a", "c"], [("a", "c", 0.9)], [], [], birth_dates={"a": "1980-03-14", "c": other})
+        assert out == [["a", "c"]]
+    # a coordinator's "same" judgement overrides
+    out = cluster(["a", "b"], [], [("a", "b")], [], birth_dates=born)
+    assert out == [["a", "b"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edge, max_size=40), st.dictionaries(st.sampled_from(UIDS), st.sampled_from(
+    ["1980-03-14", "1980-14-03", "1980-03-15", "1975-11-02", "1990-01-01"]), max_size=12))
+def test_birth_dates_within_a_cluster_are_alike(edges, born):
+    from weerbaar.resolve.cluster import alike_birth_dates
+
+    out = cluster(UIDS, edges, [], [], birth_dates=born)
+    for members in out:
+        dates = [born[u] for u in members if u in born]
+        assert all(alike_birth_dates(x, y) for x in dates for y in dates)

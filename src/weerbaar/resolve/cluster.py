@@ -9,6 +9,10 @@ Pure Python, no Splink: the rules people rely on must be obvious from the code.
 - Model edges are taken strongest first (then by uid, so the result is deterministic).
 - An exclusive key (a person's BSN) can hold only one value per cluster: two mentions with
   different BSNs are two people, however alike their names, unless a person judged them "same".
+- Birth dates in one cluster must be alike: equal, day and month swapped, or at most two
+  digits apart (a typo). A mention without a birth date ("J. de Vries" on a lease) can join
+  one person, but never bridge two people born on different days; a person's "same" judgement
+  still can.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from collections.abc import Callable, Iterable, Mapping
 class _Forest:
     """Union-find where each root also knows which mentions its cluster may never hold."""
 
-    def __init__(self, uids: Iterable[str], exclusive: Mapping[str, str] | None = None) -> None:
+    def __init__(self, uids: Iterable[str], exclusive: Mapping[str, str] | None = None,
+                 birth_dates: Mapping[str, str] | None = None) -> None:
         self.parent: dict[str, str] = {}
         self.forbidden: dict[str, set[str]] = {}
         self.key: dict[str, str] = dict(exclusive or {})  # root -> its exclusive key, when it has one
+        # root -> the birth dates its cluster holds, when it holds any
+        self.born: dict[str, frozenset[str]] = {u: frozenset([d]) for u, d in (birth_dates or {}).items() if d}
         for uid in uids:
             self.add(uid)
 
@@ -55,6 +62,9 @@ class _Forest:
         ka, kb = self.key.get(ra), self.key.get(rb)
         if not judged and ka and kb and ka != kb:
             return False
+        da, db = self.born.get(ra), self.born.get(rb)
+        if not judged and da and db and not all(alike_birth_dates(x, y) for x in da for y in db):
+            return False
         if len(self.forbidden[ra]) < len(self.forbidden[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
@@ -62,18 +72,33 @@ class _Forest:
         if ka or kb:
             self.key[ra] = ka or kb  # type: ignore[assignment]
         self.key.pop(rb, None)
+        if da or db:
+            self.born[ra] = (da or frozenset()) | (db or frozenset())
+        self.born.pop(rb, None)
         return True
+
+
+def alike_birth_dates(a: str, b: str) -> bool:
+    """Could these two ISO dates (YYYY-MM-DD) be one person's: equal, day and month swapped,
+    or two digits apart at most (the tolerance of the model's birth date comparison)."""
+    if a == b:
+        return True
+    if len(a) == len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
 
 
 def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: Iterable[tuple[str, str]],
             different: Iterable[tuple[str, str]], threshold: float = 0.5,
-            exclusive: Mapping[str, str] | None = None) -> list[list[str]]:
+            exclusive: Mapping[str, str] | None = None,
+            birth_dates: Mapping[str, str] | None = None) -> list[list[str]]:
     """Clusters of mention uids: each sorted, the list sorted by first member.
 
     Every uid appears in exactly one cluster (uids only named in edges or judgements too).
-    `exclusive` maps a uid to a key a cluster may hold only one value of (a BSN).
+    `exclusive` maps a uid to a key a cluster may hold only one value of (a BSN);
+    `birth_dates` a uid to its birth date (ISO), which must be alike within a cluster.
     """
-    forest = _Forest(uids, exclusive)
+    forest = _Forest(uids, exclusive, birth_dates)
     same, different = list(same), list(different)
     strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
     for a, b in [*same, *different, *((e[0], e[1]) for e in strong)]:

@@ -171,9 +171,12 @@ def run_resolution(
         # Two different BSNs are two people, however alike the rest (a father and son "Jan de Vries").
         exclusive = {uid: str(m.fields["bsn"]) for uid, m in kind_mentions.items()
                      if kind == PERSON and m.fields.get("bsn")}
+        # Nor are two people born on different days, whoever without a birth date sits between them.
+        born = {uid: str(m.fields["geboortedatum"]) for uid, m in kind_mentions.items()
+                if kind == PERSON and m.fields.get("geboortedatum")}
         clusters = clustering.cluster(
             kind_mentions.keys(), ((e.a, e.b, e.probability) for e in result.edges),
-            same.keys(), different.keys(), threshold=MATCH, exclusive=exclusive,
+            same.keys(), different.keys(), threshold=MATCH, exclusive=exclusive, birth_dates=born,
         )
         counter = _IdCounter(session, kind)
         assignment, merged = clustering.assign_ids(
