@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from weerbaar.core import clock  # noqa: E402
 from weerbaar.demo.extracts import HEADERS as DEMO_HEADERS  # noqa: E402
 from weerbaar.demo.noise import NameNoise  # noqa: E402
 from weerbaar.demo.residents import NAMES, TRADITIONS  # noqa: E402
@@ -47,8 +48,10 @@ TOWN = "Zandhoven"
 WIJKEN = 10
 BUURTEN_PER_WIJK = 6
 PER_STREET = 150
-PERIODS = tuple(f"{2025 + (m + 11) // 12}-{(m + 11) % 12 + 1:02d}" for m in range(12))  # 2025-12 .. 2026-11
-TODAY = date(2026, 11, 29)
+# Relative to the clock, like the demo: twelve monthly periods up to and including this month.
+TODAY = clock.today()
+PERIODS = tuple(f"{(TODAY.year * 12 + TODAY.month - 12 + m) // 12}-{(TODAY.month - 12 + m) % 12 + 1:02d}"
+                for m in range(12))
 ORDER = ("adressen", "personen", "bedrijven", "functionarissen", "energie", "transacties", "huurcontracten")
 
 # The standard delivery layout, as the demo writes it.

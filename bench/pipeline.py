@@ -55,21 +55,23 @@ def reset_peak() -> None:
 class Steps:
     def __init__(self, profile: dict[str, Path]) -> None:
         self.rows: list[tuple[str, float, int, float]] = []
+        self.cpu: dict[str, float] = {}  # CPU seconds of this process and its threads (DuckDB's too)
         self.profile = profile
 
     def time(self, name: str, rows: int, work: Callable[[], Any]) -> Any:
         reset_peak()
         profiler = cProfile.Profile() if name in self.profile else None
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             result = profiler.runcall(work)
             profiler.dump_stats(str(self.profile[name]))
         else:
             result = work()
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         self.rows.append((name, seconds, rows, peak_mb()))
-        print(f"  {name:<24}{seconds:>9.1f} s{rows / seconds if rows else 0:>12,.0f} rijen/s{peak_mb():>9,.0f} MB",
-              flush=True)
+        self.cpu[name] = cpu
+        print(f"  {name:<24}{seconds:>9.1f} s{rows / seconds if rows else 0:>12,.0f} rijen/s{peak_mb():>9,.0f} MB"
+              f"{cpu:>9.1f} s cpu", flush=True)
         return result
 
 
@@ -124,6 +126,20 @@ def analyse(email: str) -> None:
         raise SystemExit(f"weerbaar analyseer stopte met code {code}")
 
 
+def print_stages(runtime: Any) -> None:
+    """Where `weerbaar analyseer` spent its time: the stages its runs recorded."""
+    from sqlalchemy import select
+
+    from weerbaar.detect.models import DetectionRun
+    from weerbaar.resolve.models import MatchRun
+
+    with runtime.db.session() as session:
+        for model, name in ((MatchRun, "koppelen"), (DetectionRun, "detectie")):
+            run = session.scalars(select(model).order_by(model.started_at.desc()).limit(1)).first()
+            seconds = (run.figures or {}).get("seconden", {}) if run is not None else {}
+            print(f"    {name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--adressen", type=int, default=100_000)
@@ -153,12 +169,14 @@ def main() -> None:
             assert summary.gelezen == rows, (source, summary.counts())
         runtime.db.engine.dispose()
         steps.time("analyseer", total_rows, lambda: analyse(email))
+        print_stages(runtime)
 
         imported = sum(s for n, s, _, _ in steps.rows if n != "analyseer")
         total = sum(s for _, s, _, _ in steps.rows)
         print(f"  {'importeren samen':<24}{imported:>9.1f} s{total_rows / imported:>12,.0f} rijen/s")
         print(f"  {'totaal':<24}{total:>9.1f} s{total_rows / total:>12,.0f} rijen/s"
-              f"{max(p for *_, p in steps.rows):>9,.0f} MB (piek)")
+              f"{max(p for *_, p in steps.rows):>9,.0f} MB (piek){sum(steps.cpu.values()):>7.1f} s cpu; "
+              f"belasting (load average, 1 min) {os.getloadavg()[0]:.1f} op {os.cpu_count()} kernen")
         print(f"verhouding totaal/basislijn: {total / base_s:,.0f}x; doel onder {TARGET_SECONDS:.0f} s: "
               f"{'gehaald' if total < TARGET_SECONDS else 'niet gehaald'}")
 

@@ -12,6 +12,7 @@ SIGNAL_READ_SHARED = "signalen.lezen.gedeeld"
 SIGNAL_READ_MUNICIPALITY = "signalen.lezen.gemeente"
 SIGNAL_SHARE = "signalen.delen"
 SIGNAL_IMPORT = "signalen.importeren"
+SIGNAL_CLASSIFY = "signalen.classificeren"
 REPORTER_SEE = "melder.inzien"
 LOG_READ = "logboek.lezen"
 ORGANISATIONS_MANAGE = "organisaties.beheren"
@@ -35,6 +36,10 @@ RIGHTS: dict[str, str] = {
     ),
     SIGNAL_SHARE: "Laat toe om een leesbaar signaal met een andere organisatie te delen, met reden.",
     SIGNAL_IMPORT: "Laat toe om signalen in bulk te importeren uit een bestand.",
+    SIGNAL_CLASSIFY: (
+        "Laat toe om het fenomeen vast te stellen van een signaal dat men mag lezen: het voorgestelde "
+        "fenomeen bevestigen of een ander kiezen."
+    ),
     REPORTER_SEE: (
         "Laat toe om de identiteit van een afgeschermde melder (gebruiker en contactpersoon) "
         "te zien bij signalen die men mag lezen."

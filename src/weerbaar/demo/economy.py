@@ -72,6 +72,8 @@ STRAW_FORMS = ["{W} Trading B.V.", "{W} Services", "{W} Groep B.V.", "{W} Handel
                "{W} Logistics B.V.", "{W} Invest B.V.", "{W} Bouw B.V.", "{W} Schoonmaak"]
 # Care, cash-intensive trades (as the catalogue's indicators name them) and the planted companies.
 CARE_SBI = {"8810", "8899"}
+# A care company's officer who left it this recently still links it to his cash business (I-ZG-01).
+CARE_RECENT_DAYS = 730
 CASH_SBI = {"5610", "5630", "9602", "4520", "4777", "4711", "4932", "4742"}
 CASH_FORMS = ["Shishalounge {P}", "Barbershop {F}", "Minimarkt {P}", "Goud & Zilver {S}", "Autopoetsbedrijf {S}",
               "Grillroom {P}", "Belhuis {P}", "Kapsalon {F} {S}", "Taxi {S}", "Snackbar {S}"]
@@ -87,6 +89,9 @@ FAMILY_FORMS = ["{S} Holding B.V.", "Klussenbedrijf {S}", "Coaching {F} {S}", "{
                 "Pedicure {F}", "{S} Consultancy", "Hoveniersbedrijf {S}", "Schildersbedrijf {S}"]
 AGENCY_NAMES = ["Flexwerk Noord Personeel B.V.", "AgriWork Oost B.V.", "Euroflex Uitzendbureau B.V.",
                 "Veenland Personeelsdiensten B.V."]
+# A tenant who bought a home elsewhere this long ago and still rents is no longer moving: a move takes up
+# to four months (I-HU-01), the decoys end their tenancy within three.
+KEPT_RENTING_DAYS = 240
 PRICE_PER_M2 = {"centrum": 4300, "oud": 3900, "naoorlogs": 3200, "nieuwbouw": 3900, "buitengebied": 3700,
                 "bedrijven": 1400}
 
@@ -420,16 +425,25 @@ def _cash_business(builder: _Builder, person: Resident) -> Firm:
 
 def _care(builder: _Builder, named: dict[str, Firm], plants: Plants) -> list[Firm]:
     """Care companies whose director also runs a cash business (cases), and ones whose director
-    runs other care or a practice (decoys). Returns the decoy care companies."""
+    runs other care or a practice (decoys). Returns the decoy care companies.
+
+    A case's director is a current officer of the care company, and the cash business is one he
+    runs now: the two roles overlap, as the phenomenon needs (a director who left the care company
+    years before opening a snackbar is no case)."""
     rng = builder.rng
-    care = [f for f in named.values() if f.sbi in CARE_SBI]
+    care = [f for f in named.values() if f.sbi in CARE_SBI and f.uitgeschreven is None]
     wanted = rng.randint(3, 5)
+    planted = 0
     for firm in rng.sample(care, min(wanted, len(care))):
-        owner = next(o.person for o in builder.officers if o.firm is firm)
-        builder.reserved.add(owner.pid)
-        if not any(o.person is owner and o.firm.sbi in CASH_SBI for o in builder.officers):
-            _cash_business(builder, owner)
-    for _ in range(wanted - len(care)):  # more cases than the demo's named care companies
+        current = [o for o in builder.officers if o.firm is firm and _current(o, builder.today)]
+        if not current:
+            continue  # every officer has left: a new care company takes its place below
+        officer = current[0]
+        builder.reserved.add(officer.person.pid)
+        if not _cash_links(builder.officers, officer, builder.today):
+            _cash_business(builder, officer.person)
+        planted += 1
+    for _ in range(wanted - planted):  # more cases than the demo's named care companies
         owner = builder.someone(28, 62)
         firm = _new_firm(builder, CARE_FORMS, owner, CARE_SBI)
         _cash_business(builder, owner)
@@ -444,6 +458,23 @@ def _care(builder: _Builder, named: dict[str, Firm], plants: Plants) -> list[Fir
     return decoys
 
 
+def _current(officer: Officer, today: date) -> bool:
+    """The officer holds the role today, at a company that still exists."""
+    ended = [d for d in (officer.einde, officer.firm.uitgeschreven) if d is not None]
+    return officer.aanvang <= today and all(d > today for d in ended)
+
+
+def _cash_links(officers: list[Officer], care: Officer, today: date) -> list[Firm]:
+    """The cash-intensive businesses the officer of a care company runs today and ran while in the
+    care role: the care role is current or ended at most CARE_RECENT_DAYS ago (a director who just
+    left may have left on paper only), the cash role is current and began before the care role ended."""
+    if care.einde is not None and care.einde <= today - timedelta(days=CARE_RECENT_DAYS):
+        return []
+    return [o.firm for o in officers
+            if o.person is care.person and o.firm is not care.firm and o.firm.sbi in CASH_SBI
+            and _current(o, today) and o.aanvang <= (care.einde or today)]
+
+
 def _new_firm(builder: _Builder, forms: list[str], owner: Resident, sbis: set[str] | None) -> Firm:
     rng = builder.rng
     while True:
@@ -456,21 +487,22 @@ def _new_firm(builder: _Builder, forms: list[str], owner: Resident, sbis: set[st
 
 
 def _label_care(builder: _Builder, decoys: list[Firm], plants: Plants) -> None:
-    """The answer key from the registers themselves: a care company is a case when one of its
-    officers is also an officer of a cash-intensive business."""
-    cash: dict[str, list[Firm]] = {}
-    for o in builder.officers:
-        if o.firm.sbi in CASH_SBI:
-            cash.setdefault(o.person.pid, []).append(o.firm)
+    """The answer key from the registers themselves: an active care company is a case when one of its
+    officers runs a cash-intensive business at the same time (see `_cash_links`). A decoy's officers
+    never ran a cash business at all; a care company whose officer ran one only outside his time there
+    is neither."""
+    today = builder.today
+    ever_cash = {o.person.pid for o in builder.officers if o.firm.sbi in CASH_SBI}
     for firm in builder.firms:
-        if firm.sbi not in CARE_SBI:
+        if firm.sbi not in CARE_SBI or (firm.uitgeschreven is not None and firm.uitgeschreven <= today):
             continue
-        linked = [f for o in builder.officers if o.firm is firm for f in cash.get(o.person.pid, [])]
+        officers = [o for o in builder.officers if o.firm is firm]
+        linked = [f for o in officers for f in _cash_links(builder.officers, o, today)]
         if linked:
             plants.case("zorgfraude", "bedrijf", firm.kvk,
                         f"zorgbedrijf; een bestuurder runt ook {linked[0].naam} (SBI {linked[0].sbi})")
-        elif firm in decoys:
-            people = {o.person.pid for o in builder.officers if o.firm is firm}
+        elif firm in decoys and not any(o.person.pid in ever_cash for o in officers):
+            people = {o.person.pid for o in officers}
             others = [o.firm.naam for o in builder.officers if o.person.pid in people and o.firm is not firm]
             other = others[0] if others else "een ander bedrijf"
             plants.decoy("zorgfraude", "bedrijf", firm.kvk, f"zorgbedrijf; de bestuurder runt ook {other}")
@@ -601,7 +633,7 @@ def _sales(rng: random.Random, today: date, addresses: list[Address], population
             s.seller = _seller(rng, builder)
     sales.sort(key=lambda s: (s.day, s.address.id))
     economy.sales = sales
-    _label_tenants_buying(population, sales, plants)
+    _label_tenants_buying(today, population, sales, plants)
 
 
 def _background_investors(rng: random.Random, today: date, builder: _Builder, market: _Market,
@@ -716,26 +748,31 @@ def _young_buyers(builder: _Builder, population: Population, market: _Market, re
 
 def _tenants_buying(builder: _Builder, population: Population, market: _Market, rented: list[Address]
                     ) -> list[Sale]:
-    """Corporation tenants who bought a home elsewhere and kept their tenancy."""
+    """Corporation tenants who bought a home elsewhere and kept their tenancy: the purchase lies at
+    least KEPT_RENTING_DAYS before today, far longer than a move takes."""
     rng = builder.rng
     households = population.households
+    latest = builder.today - timedelta(days=KEPT_RENTING_DAYS)
     tenants = [t for t in population.tenancies if t.end is None and t.address.id in households
-               and households[t.address.id].members[0] is t.tenant and t.tenant.age_on(builder.today) >= 25]
+               and households[t.address.id].members[0] is t.tenant and t.tenant.age_on(builder.today) >= 25
+               and max(market.horizon, t.start) + timedelta(days=60) < latest - timedelta(days=60)]
     out = []
     for tenancy in rng.sample(tenants, min(rng.randint(3, 5), len(tenants))):
-        day = day_between(rng, max(market.horizon, tenancy.start) + timedelta(days=60),
-                          builder.today - timedelta(days=90))
+        day = day_between(rng, max(market.horizon, tenancy.start) + timedelta(days=60), latest)
         sale = market.buy(rented, day, tenancy.tenant, None, _mortgage(rng, tenancy.tenant.age_on(day)))
         out += [sale] if sale else []
     return out
 
 
-def _label_tenants_buying(population: Population, sales: list[Sale], plants: Plants) -> None:
-    """From the data: a current tenant of the corporation who bought a home after the tenancy began."""
+def _label_tenants_buying(today: date, population: Population, sales: list[Sale], plants: Plants) -> None:
+    """From the data: a current tenant of the corporation who bought a home after the tenancy began, at
+    least KEPT_RENTING_DAYS ago. One who bought more recently may still be moving (a move takes up to
+    four months): neither case nor decoy."""
     current = {t.tenant.pid: t for t in population.tenancies if t.end is None}
     for sale in sales:
         tenancy = current.get(sale.person.pid) if sale.person is not None else None
-        if tenancy is not None and sale.person is not None and sale.day > tenancy.start:
+        if (tenancy is not None and sale.person is not None and tenancy.start < sale.day
+                <= today - timedelta(days=KEPT_RENTING_DAYS)):
             plants.case("woonfraude", "persoon", sale.person.pid,
                         f"huurt sinds {tenancy.start.year} een corporatiewoning en kocht in "
                         f"{sale.day.year} een woning elders; het huurcontract loopt door")

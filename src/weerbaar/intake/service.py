@@ -24,7 +24,7 @@ from weerbaar.intake.suggest import suggest
 
 STATUS_NEW = "nieuw"
 # Confirming a phenomenon is the intake team's work: those who read every signal of the municipality.
-CONFIRM_RIGHT = rights.SIGNAL_READ_MUNICIPALITY
+CONFIRM_RIGHT = rights.SIGNAL_CLASSIFY
 CHANNELS = ("formulier", "api", "bulk", "analyse")
 
 

@@ -1,29 +1,40 @@
 """Suggest a phenomenon for a signal from its Dutch description — or none when the text is not
 about ondermijning. A person always confirms the suggestion (`intake.service.confirm_phenomenon`).
 
-The model is a weighted-term model built from the catalogue at first use, nothing downloaded:
+Two parts, added up per class (every phenomenon, and "none"):
 
-- every phenomenon's `trefwoorden`, and the extra weighted words of `fenomeensuggestie.yaml`;
-- the words of its signal card and explanation (`toelichting`), each weighted by how much of
-  its use falls in this phenomenon (a word every phenomenon uses weighs nothing);
-- the everyday words of `geen_ondermijning` (grofvuil, hondenpoep, …), which count against.
+- rule evidence, built from the catalogue at first use: every phenomenon's `trefwoorden`, the
+  extra weighted words of `fenomeensuggestie.yaml`, and the words of its signal card and
+  explanation (`toelichting`), each weighted by how much of its use falls in this phenomenon
+  (a word every phenomenon uses weighs nothing). The everyday words of `geen_ondermijning`
+  (grofvuil, hondenpoep, …) and the threshold (`drempel`) are the evidence for "none";
+- a multinomial naive Bayes over folded word stems, adjacent stem pairs and character 3- to
+  5-grams of the words (robust to typos and compounds), trained on the hand-written texts and
+  the catalogue's own texts. Its counts are data shipped next to this module
+  (`fenomeensuggestie_model.json`, with provenance), written by `weerbaar.intake.train_suggest`;
+  nothing is trained or downloaded at run time.
 
 Words are compared after cheap Dutch normalisation: case and accents folded, a light suffix
 stemmer ("afgeplakte" → "afgeplakt", "ramen"/"raam" → "ram"), and compound splitting against
-the model's own vocabulary ("wietplantage" → "wiet" + "plantage"). A term of several words
-counts when all its words stand close together in one sentence, in any order. A phenomenon is
-suggested when
-its evidence beats the threshold (`drempel`) plus the evidence for an everyday complaint;
-the score is its share of a softmax over all phenomena and "none".
+the rule vocabulary ("wietplantage" → "wiet" + "plantage"). A rule term of several words counts
+when all its words stand close together in one sentence, in any order. The class with the
+highest combined score wins; "none" means no suggestion. The score is the winner's share of a
+softmax over all classes; the words shown are the rule terms that matched, then the words the
+naive Bayes weighed most for the winner.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from weerbaar.core.catalogue import Catalogue
@@ -36,6 +47,10 @@ EXPLANATION_SHARE = 0.5  # a word of the toelichting counts half as much as one 
 MAX_WORDS = 6  # words shown in the explanation
 TEMPERATURE = 2.0  # softens the softmax: evidence 2 points apart is a factor e, not e²
 MAX_CACHED_WORDS = 200_000  # compound splits remembered per model
+MODEL_FILE = Path(__file__).with_name("fenomeensuggestie_model.json")
+NONE_LABEL = "geen"  # the class "none" as the model file and the corpus name it
+CHAR_NGRAMS = (3, 5)  # character n-grams of each word, boundaries included ("<wiet>")
+NB_WORDS = 3  # words shown from the naive Bayes when the rules explain less
 
 
 def _wordlist(text: str) -> frozenset[str]:
@@ -111,6 +126,103 @@ def term_key(term: str) -> tuple[str, ...]:
     return tuple(sorted({stem(w) for w in words if w not in FILLER}))
 
 
+def features(text: str) -> set[str]:
+    """The naive Bayes features of a text: word stems ("w:"), adjacent stem pairs within a
+    sentence ("b:") and character n-grams of each word ("c:"), stopwords left out."""
+    return _features(fold(text))
+
+
+def _features(folded: str) -> set[str]:
+    out: set[str] = set()
+    low, high = CHAR_NGRAMS
+    for sentence in _SENTENCE.split(folded):
+        content = [w for w in _WORD.findall(sentence) if w not in STOPWORDS]
+        stems = ["#" if w.isdigit() else stem(w) for w in content]
+        out.update("w:" + s for s in stems)
+        out.update(f"b:{a} {b}" for a, b in pairwise(stems))
+        for w in content:
+            if not w.isdigit():
+                out.update(_char_ngrams(w, low, high))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _char_ngrams(word: str, low: int, high: int) -> frozenset[str]:
+    padded = f"<{word}>"
+    return frozenset("c:" + padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1))
+
+
+@dataclass
+class NaiveBayes:
+    """Multinomial naive Bayes over binary features, from counts per feature and class.
+    Log-likelihoods are normalised per feature group (w, b, c) and centred per feature, so that
+    a feature every class uses alike weighs nothing."""
+
+    classes: list[str]  # catalogue codes, NONE for "none"
+    weights: dict[str, list[float]]  # feature -> centred log-likelihood per class
+    nb_weight: float  # how much the naive Bayes counts against the rule evidence
+    rule_weight: float
+    none_bias: float  # added to the score of "none": the calibrated "no suggestion" decision
+    _words: dict[str, list[float]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_counts(cls, classes: list[str], counts: dict[str, dict[int, float]],
+                    settings: dict[str, Any]) -> NaiveBayes:
+        alpha = float(settings["alpha"])
+        k = len(classes)
+        totals: dict[str, list[float]] = defaultdict(lambda: [0.0] * k)
+        sizes: dict[str, int] = defaultdict(int)
+        for feature, per in counts.items():
+            group = feature[0]
+            sizes[group] += 1
+            row = totals[group]
+            for c, n in per.items():
+                row[c] += n
+        logs = {g: [math.log(t + alpha * sizes[g]) for t in row] for g, row in totals.items()}
+        weights: dict[str, list[float]] = {}
+        for feature, per in counts.items():
+            norm = logs[feature[0]]
+            row = [math.log(per.get(c, 0.0) + alpha) - norm[c] for c in range(k)]
+            mean = sum(row) / k
+            weights[feature] = [v - mean for v in row]
+        return cls(classes, weights, float(settings["nb_gewicht"]), float(settings["regel_gewicht"]),
+                   float(settings["geen_bias"]))
+
+    def scores(self, feats: AbstractSet[str]) -> list[float]:
+        rows = [row for row in map(self.weights.get, feats) if row is not None]
+        return [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * len(self.classes)
+
+    def word_weights(self, folded: str, label: str) -> list[tuple[float, str]]:
+        """(weight for `label`, word) of each word of a folded text, from its stem and n-grams."""
+        if label not in self.classes:
+            return []
+        c = self.classes.index(label)
+        out: dict[str, float] = {}
+        for w in _WORD.findall(folded):
+            if w not in out and w not in STOPWORDS and not w.isdigit():
+                out[w] = self._word(w)[c]
+        return sorted(((v, w) for w, v in out.items()), key=lambda r: (-r[0], r[1]))
+
+    def _word(self, word: str) -> list[float]:
+        """The summed weights of one word's own features, per class (remembered)."""
+        vector = self._words.get(word)
+        if vector is None:
+            low, high = CHAR_NGRAMS
+            own = _char_ngrams(word, low, high) | {"w:" + stem(word)}
+            vector = self.scores(own)
+            if len(self._words) >= MAX_CACHED_WORDS:
+                self._words.clear()
+            self._words[word] = vector
+        return vector
+
+
+def load_bayes(path: Path = MODEL_FILE) -> NaiveBayes:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    classes = [NONE if c == NONE_LABEL else c for c in data["klassen"]]
+    counts = {f: {int(c): float(n) for c, n in pairs} for f, pairs in data["tellingen"].items()}
+    return NaiveBayes.from_counts(classes, counts, data["instellingen"])
+
+
 @dataclass
 class Model:
     threshold: float
@@ -119,6 +231,8 @@ class Model:
     # first stem of a multi-word term -> the terms starting with it
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(list))
     vocabulary: set[str] = field(default_factory=set)
+    # The trained naive Bayes; without it the model decides on the rule evidence alone.
+    bayes: NaiveBayes | None = None
     _parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, term: str | tuple[str, ...], label: str, weight: float) -> None:
@@ -210,6 +324,8 @@ class Model:
     def suggest(self, text: str) -> Suggestion | None:
         scores, reasons = self.evidence(text)
         against = scores.pop(NONE, 0.0)
+        if self.bayes is not None:
+            return self._combined(text, scores, self.threshold + against, reasons)
         if not scores:
             return None
         best = max(sorted(scores), key=lambda c: scores[c])
@@ -223,6 +339,28 @@ class Model:
 
         probability = odds(scores[best]) / (odds(bar) + sum(odds(v) for v in scores.values()))
         return Suggestion(best, round(probability, 3), _explain(reasons[best]))
+
+    def _combined(self, text: str, rules: dict[str, float], bar: float,
+                  reasons: dict[str, list[tuple[float, str]]]) -> Suggestion | None:
+        """The naive Bayes scores and the rule evidence added up per class; "none" gets the
+        rule threshold plus the everyday evidence, and the calibrated bias."""
+        nb = self.bayes
+        assert nb is not None
+        folded = fold(text)
+        bayes = dict(zip(nb.classes, nb.scores(_features(folded)), strict=True))
+        total = {c: nb.nb_weight * bayes.get(c, 0.0) + nb.rule_weight * rules.get(c, 0.0)
+                 for c in sorted({*bayes, *rules} - {NONE})}
+        none = nb.nb_weight * bayes.get(NONE, 0.0) + nb.rule_weight * bar + nb.none_bias
+        best = max(total, key=lambda c: total[c])
+        if total[best] <= none:
+            return None
+        top = total[best]
+        probability = 1.0 / (math.exp(none - top) + sum(math.exp(v - top) for v in total.values()))
+        words = list(_explain(reasons[best]))
+        shown = {x for w in words for x in w.split(" ")}
+        extra = [w for v, w in nb.word_weights(folded, best) if v > 0 and w not in shown]
+        words += extra[: max(0, min(NB_WORDS, MAX_WORDS - len(words)))]
+        return Suggestion(best, round(probability, 3), tuple(words))
 
 
 def _explain(reasons: list[tuple[float, str]]) -> tuple[str, ...]:
@@ -279,10 +417,18 @@ _MODELS: WeakKeyDictionary[Catalogue, Model] = WeakKeyDictionary()
 
 
 def model_for(catalogue: Catalogue) -> Model:
+    """The suggestion model for a catalogue: its rule evidence and the shipped naive Bayes."""
     model = _MODELS.get(catalogue)
     if model is None:
-        model = _MODELS[catalogue] = build(catalogue)
+        model = build(catalogue)
+        model.bayes = _shipped_bayes()
+        _MODELS[catalogue] = model
     return model
+
+
+@lru_cache(maxsize=1)
+def _shipped_bayes() -> NaiveBayes:
+    return load_bayes(MODEL_FILE)
 
 
 def suggest(text: str, catalogue: Catalogue) -> Suggestion | None:
