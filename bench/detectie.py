@@ -43,7 +43,10 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 # Seeds used while developing the generator and the indicators (tests, the demo, the author's runs).
-DEVELOPMENT_SEEDS = {2026, 2027, 1, 7, 42, 123, 2025, 3}
+DEVELOPMENT_SEEDS = {2026, 2027, 1, 7, 42, 123, 2025, 3, *range(500, 525),
+                     # drawn by this bench and then looked at while improving indicators or answer key
+                     649026730, 141743155, 460897291, 551472190, 771282728, 496221208, 940132826,
+                     938735590, 472808860}
 TARGET_RECALL, TARGET_DECOYS, TARGET_SUGGESTION = 0.9, 0.05, 0.9
 
 
@@ -202,8 +205,8 @@ def main() -> None:
 
         suggestion = evaluate_suggestion()
         accuracy = {name: suggestion[key]["accuracy"] for name, key in (
-            ("demoteksten", "demo"), ("handgeschreven (hele corpus)", "handgeschreven"),
-            ("handgeschreven eindtoets, nooit op afgestemd", "handgeschreven_eindtoets"))}
+            ("demoteksten", "demo"), ("handgeschreven ontwikkeling (kruisvalidatie)", "handgeschreven_cv"),
+            ("handgeschreven toets_3, achtergehouden", "handgeschreven_toets_3"))}
         print("Fenomeensuggestie, nauwkeurigheid: " + "; ".join(f"{k} {v:.3f}" for k, v in accuracy.items()))
         ok &= all(v >= TARGET_SUGGESTION for v in accuracy.values())
     except ImportError as exc:  # pragma: no cover - bench/suggestie.py missing

@@ -121,9 +121,12 @@ def test_a_mention_without_birth_date_never_bridges_two_people():
     born = {"a": "1980-03-14", "b": "1975-11-02"}
     # x (a lease naming only "F. Celik") is close to a and to b; a and b were born on different days.
     out = cluster(["a", "b", "x"], [("x", "a", 0.9), ("x", "b", 0.8)], [], [], birth_dates=born)
+    assert out == [["a"], ["b"], ["x"]], "close to both: ambiguous, joins neither"
+    # a model edge between a and b themselves does not join them either
+    out = cluster(["a", "b", "x"], [("x", "a", 0.9), ("a", "b", 0.7)], [], [], birth_dates=born)
     assert out == [["a", "x"], ["b"]]
-    # a typo (two digits) or swapped day and month is still one person
-    for other in ("1980-03-41", "1980-14-03"):
+    # a typo (one digit, or two neighbouring digits swapped) or swapped day and month is one person
+    for other in ("1980-03-41", "1980-14-03", "1980-03-15", "1908-03-14"):
         out = cluster(["a", "c"], [("a", "c", 0.9)], [], [], birth_dates={"a": "1980-03-14", "c": other})
         assert out == [["a", "c"]]
     # a coordinator's "same" judgement overrides
@@ -141,3 +144,17 @@ def test_birth_dates_within_a_cluster_are_alike(edges, born):
     for members in out:
         dates = [born[u] for u in members if u in born]
         assert all(alike_birth_dates(x, y) for x in dates for y in dates)
+
+
+def test_a_mention_close_to_two_namesakes_joins_neither():
+    born = {"father": "1960-04-02", "son": "1992-04-02", "again": "1960-04-02"}
+    edges = [("lease", "father", 0.93), ("lease", "son", 0.91), ("father", "again", 0.99)]
+    out = cluster(["father", "son", "lease", "again"], edges, [], [], birth_dates=born)
+    assert out == [["again", "father"], ["lease"], ["son"]]
+    # close to two records of one person: not ambiguous
+    out = cluster(["father", "lease", "again"], [("lease", "father", 0.9), ("lease", "again", 0.8)], [], [],
+                  birth_dates=born)
+    assert out == [["again", "father", "lease"]]
+    # a coordinator may still say whom it is
+    out = cluster(["father", "son", "lease"], edges, [("lease", "son")], [], birth_dates=born)
+    assert ["lease", "son"] in out

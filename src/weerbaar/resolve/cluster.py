@@ -9,10 +9,11 @@ Pure Python, no Splink: the rules people rely on must be obvious from the code.
 - Model edges are taken strongest first (then by uid, so the result is deterministic).
 - An exclusive key (a person's BSN) can hold only one value per cluster: two mentions with
   different BSNs are two people, however alike their names, unless a person judged them "same".
-- Birth dates in one cluster must be alike: equal, day and month swapped, or at most two
-  digits apart (a typo). A mention without a birth date ("J. de Vries" on a lease) can join
+- Birth dates in one cluster must be alike: equal, day and month swapped, one digit wrong or
+  two neighbouring digits swapped (a typo). A mention without a birth date ("J. de Vries" on a lease) can join
   one person, but never bridge two people born on different days; a person's "same" judgement
-  still can.
+  still can. When such a mention is close to two people born on different days (a lease naming
+  "J. de Vries" at the address of a father and a son), it is ambiguous and joins neither.
 """
 
 from __future__ import annotations
@@ -80,12 +81,17 @@ class _Forest:
 
 def alike_birth_dates(a: str, b: str) -> bool:
     """Could these two ISO dates (YYYY-MM-DD) be one person's: equal, day and month swapped,
-    or two digits apart at most (the tolerance of the model's birth date comparison)."""
+    one digit wrong, or two neighbouring digits swapped (1985 for 1958). Not any two digits:
+    1960 and 1992 are a father and a son."""
     if a == b:
         return True
-    if len(a) == len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+    if len(a) != len(b):
+        return False
+    if len(a) == 10 and a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+    wrong = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(wrong) == 1 or (len(wrong) == 2 and wrong[1] == wrong[0] + 1
+                               and a[wrong[0]] == b[wrong[1]] and a[wrong[1]] == b[wrong[0]])
 
 
 def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: Iterable[tuple[str, str]],
@@ -100,7 +106,10 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
     """
     forest = _Forest(uids, exclusive, birth_dates)
     same, different = list(same), list(different)
-    strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
+    strong = [e for e in edges if e[2] >= threshold]
+    if birth_dates:
+        strong = _without_ambiguous(strong, birth_dates)
+    strong.sort(key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
     for a, b in [*same, *different, *((e[0], e[1]) for e in strong)]:
         forest.add(a)
         forest.add(b)
@@ -115,6 +124,23 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
     for uid in forest.parent:
         groups.setdefault(forest.find(uid), []).append(uid)
     return sorted(sorted(g) for g in groups.values())
+
+
+def _without_ambiguous(edges: list[tuple[str, str, float]], born: Mapping[str, str]
+                       ) -> list[tuple[str, str, float]]:
+    """The edges minus those of a mention without a birth date to mentions with one, when
+    among the latter are two people (birth dates not alike)."""
+    dated: dict[str, set[str]] = {}
+    for a, b, _ in edges:
+        for x, y in ((a, b), (b, a)):
+            if not born.get(x) and born.get(y):
+                dated.setdefault(x, set()).add(born[y])
+    ambiguous = {uid for uid, dates in dated.items()
+                 if any(not alike_birth_dates(d, e) for d in dates for e in dates)}
+    if not ambiguous:
+        return edges
+    return [(a, b, p) for a, b, p in edges
+            if not ((a in ambiguous and born.get(b)) or (b in ambiguous and born.get(a)))]
 
 
 def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: Callable[[], str],
