@@ -18,6 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import yaml
+
+from weerbaar.core.config import PACKAGE_DIR
 from weerbaar.core.models import Address
 from weerbaar.demo.people import Company, Person
 from weerbaar.demo.plants import AgencyHome, Plants, euros
@@ -74,7 +77,22 @@ STRAW_FORMS = ["{W} Trading B.V.", "{W} Services", "{W} Groep B.V.", "{W} Handel
 CARE_SBI = {"8810", "8899"}
 # A care company's officer who left it this recently still links it to his cash business (I-ZG-01).
 CARE_RECENT_DAYS = 730
-CASH_SBI = {"5610", "5630", "9602", "4520", "4777", "4711", "4932", "4742"}
+
+
+class _SbiList:
+    """An SBI list as the catalogue writes it: a code belongs when it starts with a listed one."""
+
+    def __init__(self, name: str) -> None:
+        data = yaml.safe_load((PACKAGE_DIR / "catalogus" / "detectie.yaml").read_text(encoding="utf-8"))
+        self.prefixes = tuple(str(code) for code in data[name])
+
+    def __contains__(self, sbi: object) -> bool:
+        return isinstance(sbi, str) and sbi.startswith(self.prefixes)
+
+
+# The catalogue's own list (detectie.yaml), so that the answer key and the indicators agree on what
+# a cash-intensive business is (a partycentrum is one).
+CASH_SBI = _SbiList("kasintensieve_sbi")
 CASH_FORMS = ["Shishalounge {P}", "Barbershop {F}", "Minimarkt {P}", "Goud & Zilver {S}", "Autopoetsbedrijf {S}",
               "Grillroom {P}", "Belhuis {P}", "Kapsalon {F} {S}", "Taxi {S}", "Snackbar {S}"]
 CARE_FORMS = ["Thuiszorg {P}", "Zorgbureau {S}", "Begeleiding {S}", "Dagbesteding {P}", "Wijkzorg {S} B.V.",

@@ -126,10 +126,11 @@ def cluster(uids: Iterable[str], edges: Iterable[tuple[str, str, float]], same: 
     return sorted(sorted(g) for g in groups.values())
 
 
-def _without_ambiguous(edges: list[tuple[str, str, float]], born: Mapping[str, str]
-                       ) -> list[tuple[str, str, float]]:
-    """The edges minus those of a mention without a birth date to mentions with one, when
-    among the latter are two people (birth dates not alike)."""
+def ambiguous_edges(edges: Iterable[tuple[str, str, float]], born: Mapping[str, str]
+                    ) -> list[tuple[str, str, float]]:
+    """The edges of a mention without a birth date to mentions with one, when among the latter
+    are two people (birth dates not alike): for a person to decide, not the model."""
+    edges = list(edges)
     dated: dict[str, set[str]] = {}
     for a, b, _ in edges:
         for x, y in ((a, b), (b, a)):
@@ -137,10 +138,14 @@ def _without_ambiguous(edges: list[tuple[str, str, float]], born: Mapping[str, s
                 dated.setdefault(x, set()).add(born[y])
     ambiguous = {uid for uid, dates in dated.items()
                  if any(not alike_birth_dates(d, e) for d in dates for e in dates)}
-    if not ambiguous:
-        return edges
     return [(a, b, p) for a, b, p in edges
-            if not ((a in ambiguous and born.get(b)) or (b in ambiguous and born.get(a)))]
+            if (a in ambiguous and born.get(b)) or (b in ambiguous and born.get(a))]
+
+
+def _without_ambiguous(edges: list[tuple[str, str, float]], born: Mapping[str, str]
+                       ) -> list[tuple[str, str, float]]:
+    dropped = set(ambiguous_edges(edges, born))
+    return [e for e in edges if e not in dropped] if dropped else edges
 
 
 def assign_ids(clusters: list[list[str]], previous: Mapping[str, str], new_id: Callable[[], str],

@@ -178,6 +178,13 @@ def run_resolution(
             kind_mentions.keys(), ((e.a, e.b, e.probability) for e in result.edges),
             same.keys(), different.keys(), threshold=MATCH, exclusive=exclusive, birth_dates=born,
         )
+        # A mention the model put close to two people born on different days joined neither:
+        # its pairs go to the review queue, however sure the model was of each.
+        ambiguous = set(clustering.ambiguous_edges(
+            ((e.a, e.b, e.probability) for e in result.edges if e.probability >= MATCH), born))
+        queued = {(e.a, e.b) for e in result.doubtful}
+        result.doubtful += [e for e in result.edges
+                            if (e.a, e.b, e.probability) in ambiguous and (e.a, e.b) not in queued]
         counter = _IdCounter(session, kind)
         assignment, merged = clustering.assign_ids(
             clusters, {u: s for u, s in previous.items() if u in kind_mentions}, counter.next, weights
