@@ -121,6 +121,11 @@ def train(items: Labelled, catalogue: Catalogue, settings: dict[str, Any] = SETT
     digest = hashlib.sha256()
     for text, label in items:
         digest.update(f"{label or NONE_LABEL}\t{text}\n".encode())
+    # What the model learnt from the catalogue (phenomenon texts, word lists), not the catalogue's
+    # version: a change to, say, the roles does not call for a retrain.
+    from_catalogue = hashlib.sha256()
+    for text, label, weight in docs[len(items):]:
+        from_catalogue.update(f"{label}\t{weight}\t{text}\n".encode())
     try:
         shown_path = corpus_path.resolve().relative_to(ROOT).as_posix()
     except ValueError:
@@ -139,7 +144,7 @@ def train(items: Labelled, catalogue: Catalogue, settings: dict[str, Any] = SETT
             "corpus_delen_niet_gebruikt": sorted(HELD_OUT & set(parts)),
             "teksten": len(items),
             "teksten_sha256": digest.hexdigest(),
-            "catalogus_versie": catalogue.version,
+            "catalogusdocumenten_sha256": from_catalogue.hexdigest(),
             "catalogusdocumenten": len(docs) - len(items),
         },
         "instellingen": dict(settings),
