@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 import time
 import warnings
@@ -93,13 +92,15 @@ def evaluate(pairs: list[tuple[str, str, float]], records: list[dict]) -> dict[s
 
 
 def iso_date(value: object) -> str | None:
-    """The sources write birth dates as ISO or as dd-mm-yyyy; the linking run sees ISO."""
-    text = str(value or "").strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    if found := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text):
-        return f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}"
-    return None
+    """The sources write birth dates as ISO or as dd-mm-yyyy; the linking run sees them as the
+    import normalises them (ISO)."""
+    from weerbaar.ingest.cells import CellError, parse_date
+
+    try:
+        day = parse_date(str(value) if value else None)
+    except CellError:
+        return None
+    return day.isoformat() if day else None
 
 
 def evaluate_clusters(pairs: list[tuple[str, str, float]], records: list[dict], birth_dates: bool) -> dict[str, float]:

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from weerbaar.app import create_app
 from weerbaar.core.catalogue import Catalogue, load_catalogue
-from weerbaar.core.config import Settings
+from weerbaar.core.config import PACKAGE_DIR, Settings
 from weerbaar.core.db import Database, migrate
 from weerbaar.core.runtime import Runtime
 
@@ -39,6 +39,14 @@ def _worker() -> str:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue(Settings.from_env(database_url="sqlite://").catalogue_dir)
+
+
+@pytest.fixture
+def copy_of_catalogue(tmp_path: Path) -> Path:
+    """A copy of the shipped catalogue to break on purpose."""
+    target = tmp_path / "catalogus"
+    shutil.copytree(PACKAGE_DIR / "catalogus", target)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -642,16 +642,15 @@ def _write_group_links(
     """Every other record of a group is linked where the record standing for it went, on the
     same key."""
     stamp = now()
-    explanations: dict[tuple[str, int], dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
     for group in groups:
         if not group.members:
             continue
         subject_id = assignment[group.mention.uid]
         key = "adres_id" if group.mention.fields.get("adres_id") else "adres"
-        via = group.mention.record_id
-        explanation = explanations.setdefault((key, via), {
-            **_key_explanation(key), "via": {"bronregistratie": via, "rol": group.mention.role}})
+        # One explanation per group, shared by its rows (converted once by BulkInsert).
+        explanation = {**_key_explanation(key),
+                       "via": {"bronregistratie": group.mention.record_id, "rol": group.mention.role}}
         for record_id in group.members:
             rows.append({"subject_id": subject_id, "record_id": record_id, "role": group.mention.role,
                          "run_id": run_id, "probability": 1.0, "explanation": explanation, "linked_at": stamp})
