@@ -145,14 +145,13 @@ def build_linked(world: World) -> Linked:
         link(s, "P-000001", r["pers_old"], "persoon", 0.62, {**MODEL_EXPLANATION, **via})
         link(s, "P-000001", r["ftm_p"], "entiteit", 0.71, {**MODEL_EXPLANATION, **via})
         link(s, "P-000003", r["func2"], "functionaris", None)
-        key = {"bron": "sleutel",
-               "bijdragen": [{"vergelijking": "kvk", "niveau": "zelfde KvK-nummer", "gewicht": None}],
+        key = {"bron": "sleutel", "sleutel": "kvk",  # as a run writes it; the reason is read from KEY_REASONS
                "via": {"bronregistratie": r["bedr1"], "rol": "bedrijf"}}
         link(s, "B-000001", r["bedr1"], "bedrijf", None)
         for name, role in (("func1", "onderneming"), ("func2", "onderneming"), ("trans2", "koper")):
             link(s, "B-000001", r[name], role, 1.0, key)
         link(s, "B-000002", r["ftm_o"], "entiteit", None)
-        addr = {"bron": "sleutel",
+        addr = {"bron": "sleutel",  # as earlier runs wrote it: the contributions spelled out
                 "bijdragen": [{"vergelijking": "adres_id", "niveau": "zelfde BAG-adres-id", "gewicht": None}],
                 "via": {"bronregistratie": r["adres1"], "rol": "adres"}}
         link(s, "A-000001", r["adres1"], "adres", None)

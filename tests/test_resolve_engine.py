@@ -13,7 +13,7 @@ from weerbaar.demo.population import dutch_sources
 from weerbaar.resolve import model as m
 from weerbaar.resolve.engine import DuckDBResolver, EngineError, SparkResolver, make_resolver, person_table
 from weerbaar.resolve.normalise import company_name_key, person_features_sql
-from weerbaar.resolve.realtime import RealtimeScorer, blocking_keys
+from weerbaar.resolve.realtime import RealtimeScorer, blocking_keys, subject_blocking_keys
 
 BASE = {"unique_id": "jan", "source_dataset": "personen", "voornamen": "Jan Pieter", "tussenvoegsel": "van der",
         "geslachtsnaam": "Berg", "geboortedatum": "1970-03-05", "bsn": "999990019", "postcode": "9991 AB",
@@ -142,6 +142,15 @@ def test_blocking_keys_meet_for_variants():
     assert {"bsn:999990019", "nb:berg:1970", "gd:1970-03-05", "pc:9991AB:12"} <= base
     for variant in VARIANTS:
         assert base & set(blocking_keys(variant)), variant["unique_id"]
+
+
+def test_subject_keys_are_each_mentions_keys_once_per_subject():
+    """A run writes keys per subject in one query: the union of its mentions' own keys, each once."""
+    people = [BASE, *VARIANTS, NAMESAKE]
+    subject_of = {p["unique_id"]: ("P-2" if p is NAMESAKE else "P-1") for p in people}
+    expected = sorted({(subject_of[p["unique_id"]], key[:12]) for p in people for key in blocking_keys(p)})
+    assert subject_blocking_keys(people, subject_of, limit=12) == expected
+    assert len({k for s, k in expected if s == "P-1"}) < sum(len(blocking_keys(p)) for p in [BASE, *VARIANTS])
 
 
 def test_company_name_key_strips_legal_forms():

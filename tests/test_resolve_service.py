@@ -16,6 +16,7 @@ from weerbaar.ingest.models import ImportRun, SourceRecord
 from weerbaar.intake.schemas import parse_signal
 from weerbaar.intake.service import Provenance, register_signal
 from weerbaar.resolve import incremental
+from weerbaar.resolve.cards import explanation_lines
 from weerbaar.resolve.models import MatchJudgement, ReviewPair, SignalSubject, Subject, SubjectLink
 from weerbaar.resolve.service import run_resolution
 
@@ -119,7 +120,7 @@ def test_records_link_into_subjects(world: World) -> None:
     with world.runtime.db.session() as s:
         link = s.scalar(select(SubjectLink).where(SubjectLink.record_id == ids["huurcontracten"][0]))
         assert link is not None and link.explanation["bron"] in ("model", "sleutel")
-        assert link.explanation["bijdragen"], "every link carries its explanation"
+        assert explanation_lines(link.explanation), "every link carries its explanation"
 
 
 def test_ids_are_stable_across_runs_and_new_data(world: World) -> None:

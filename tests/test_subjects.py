@@ -70,6 +70,19 @@ def test_card_shows_every_record_with_provenance_and_explanation(app_client, wor
     assert card["kenmerken"]["bsn"] == ["999990019"]
 
 
+def test_key_links_explain_themselves_in_either_stored_form(app_client, world, linked):
+    """A run stores a key link compactly ({"sleutel": "kvk"}); earlier runs spelled the reason
+    out. The card reads the same Dutch reason from both."""
+    company = _card(app_client, world["coordinator"], "B-000001").json()
+    compact = [r for r in company["bronregistraties"] if r["rol"] == "onderneming"]
+    assert compact and all([u["tekst"] for u in r["koppeling"]["uitleg"]] == ["kvk: zelfde KvK-nummer"]
+                           for r in compact)
+    address = _card(app_client, world["coordinator"], "A-000001").json()
+    spelled = [r for r in address["bronregistraties"] if r["koppeling"]["bron"] == "sleutel"]
+    assert spelled and all([u["tekst"] for u in r["koppeling"]["uitleg"]] == ["adres_id: zelfde BAG-adres-id"]
+                           for r in spelled)
+
+
 def test_card_relations_both_directions_with_dates(app_client, world, linked):
     person = _card(app_client, world["coordinator"], "P-000001").json()
     rels = {(r["type"], r["subject"]["id"]): r for r in person["relaties"]}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from weerbaar.access.principal import Principal
+from weerbaar.core.bulk import bulk_work
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.detect.service import DetectionFigures, run_detection
 from weerbaar.resolve.service import RunFigures, run_resolution
@@ -20,6 +21,7 @@ def run_analysis(
     session: Session, principal: Principal, catalogue: Catalogue, *, backend: str = "duckdb",
     progress: ProgressFn | None = None,
 ) -> tuple[RunFigures, DetectionFigures]:
-    linking = run_resolution(session, principal, backend=backend, progress=progress)
-    detection = run_detection(session, principal, catalogue, progress=progress)
+    with bulk_work():
+        linking = run_resolution(session, principal, backend=backend, progress=progress)
+        detection = run_detection(session, principal, catalogue, progress=progress)
     return linking, detection

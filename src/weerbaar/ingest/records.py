@@ -40,10 +40,11 @@ from sqlalchemy.orm import Session
 from weerbaar.access import admin, logbook, rights
 from weerbaar.access.principal import Principal
 from weerbaar.core import clock
+from weerbaar.core.bulk import bulk_work
 from weerbaar.core.errors import FieldError, Forbidden, ValidationFailed
 from weerbaar.core.models import Address, Organisation
 from weerbaar.core.runtime import Runtime
-from weerbaar.ingest import sources
+from weerbaar.ingest import parallel, sources
 from weerbaar.ingest.csvfile import CsvFile, FileRefused, open_csv
 from weerbaar.ingest.mapping import Mapping, load_mapping
 from weerbaar.ingest.models import ImportRun, SourceRecord
@@ -100,8 +101,23 @@ _PLAIN = json_encoder()  # json.dumps with its defaults
 
 
 def content_hash(data: dict[str, Any], extras: dict[str, Any]) -> str:
-    canonical = _CANONICAL({"data": data, "extras": extras})
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return encoded_content(data, extras)[0]
+
+
+class EncodedJSON(str):
+    """A JSON document already encoded: `BulkInsert` stores the text as it is."""
+
+
+_NO_EXTRAS = EncodedJSON("{}")
+
+
+def encoded_content(data: dict[str, Any], extras: dict[str, Any]) -> tuple[str, EncodedJSON, EncodedJSON]:
+    """(content hash, data, extras): the hash of the canonical JSON of {"data": ..., "extras": ...},
+    and the canonical JSON of each part, which is what the database stores (one encoding each)."""
+    data_text = EncodedJSON(_CANONICAL(data))
+    extras_text = EncodedJSON(_CANONICAL(extras)) if extras else _NO_EXTRAS
+    canonical = f'{{"data":{data_text},"extras":{extras_text}}}'
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), data_text, extras_text
 
 
 # --- reading a CSV extract --------------------------------------------------------------------
@@ -110,8 +126,11 @@ def content_hash(data: dict[str, Any], extras: dict[str, Any]) -> str:
 class CsvSource:
     """A CSV extract in a standard layout, or in another layout through a mapping."""
 
-    def __init__(self, csv_file: CsvFile, spec: sources.SourceSpec, mapping: Mapping | None = None) -> None:
+    def __init__(self, csv_file: CsvFile, spec: sources.SourceSpec, mapping: Mapping | None = None,
+                 *, in_helper: bool = False) -> None:
         self.csv = csv_file
+        # A large file is read and validated by a helper process (ingest.parallel), by this same class.
+        self.helper = parallel.HelperCandidates(csv_file, spec.name, mapping) if in_helper else None
         self.spec = spec
         self.mapping = mapping
         self.name = csv_file.name
@@ -130,12 +149,15 @@ class CsvSource:
 
     @property
     def bytes_read(self) -> int:
-        return self.csv.bytes_read
+        return self.helper.bytes_read if self.helper is not None else self.csv.bytes_read
 
     def _origin(self, column: str | None) -> str | None:
         return self.mapping.origin(column) if self.mapping is not None else column
 
     def __iter__(self) -> Iterator[Candidate]:
+        if self.helper is not None:
+            yield from self.helper
+            return
         # A record without a shape problem has exactly the header's cells, so the columns the
         # layout does not know (kept as extras) are known before the first row.
         known = frozenset(self.spec.columns)
@@ -173,12 +195,15 @@ def import_source(
     extract_date: date | None = None,
     mapping: Path | str | Mapping | None = None,
     progress: Progress | None = None,
+    parallel_from_bytes: int | None = None,
 ) -> ImportSummary:
     """Import one partner extract; raises Forbidden, ValidationFailed or FileRefused (Dutch)
     before storing anything.
 
     `organisation` is the delivering partner by name (default: the importer's own); it must
     belong to the importer's municipality. `extract_date` is the peildatum (default today).
+    A CSV file of `parallel_from_bytes` or more (default `parallel.PARALLEL_FROM_BYTES`) is read
+    by a helper process while this one stores it.
     """
     check_may_import(principal)
     if source not in SOURCES:
@@ -200,7 +225,8 @@ def import_source(
     if layout is not None and layout.source != source:
         raise FileRefused([f"De mapping is voor bron '{layout.source}', maar u importeert '{source}'."])
     with open_csv(path) as csv_file:
-        csv_source = CsvSource(csv_file, spec, layout)
+        csv_source = CsvSource(csv_file, spec, layout,
+                               in_helper=parallel.worth_it(csv_file.facts.size, parallel_from_bytes))
         if problems := csv_source.header_problems():
             raise FileRefused(problems)
         return _in_transaction(runtime, source, csv_source, principal, organisation, peildatum, progress)
@@ -217,7 +243,7 @@ def _in_transaction(
     runtime: Runtime, source: str, reader: Reader, principal: Principal, organisation: str | None,
     extract_date: date, progress: Progress | None,
 ) -> ImportSummary:
-    with runtime.db.transaction() as session:
+    with bulk_work(), runtime.db.transaction() as session:
         owner = delivering_organisation(session, principal, organisation)
         return _Import(session, principal, source, reader, owner, extract_date, progress).run()
 
@@ -316,6 +342,7 @@ class BulkInsert:
         self.order = tuple(compiled.positiontup or ())
         self.direct = self.direct and compiled.positional and set(self.order) == set(columns)
         self.steps = [(name, self._converter(table.c[name].type, dialect)) for name in self.order]
+        self.columns = columns
 
     @staticmethod
     def _converter(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -324,7 +351,8 @@ class BulkInsert:
             # JSON as the dialect would write it (json.dumps), with the encoder built once.
             sample = {"b": [1, 2.5, None, True], "a": "é\u2028\"", "c": {}}
             if convert(sample) == _PLAIN(sample):
-                return lambda value: _PLAIN(value) if isinstance(value, dict) else convert(value)
+                return lambda value: (value if type(value) is EncodedJSON
+                                      else _PLAIN(value) if isinstance(value, dict) else convert(value))
         return convert  # type: ignore[no-any-return]
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
@@ -347,6 +375,34 @@ class BulkInsert:
                     else:
                         converted = convert(value)
                         last[name] = (value, converted)
+                        value = converted
+                values.append(value)
+            params.append(tuple(values))
+        self.session.connection().exec_driver_sql(self.sql, params)
+
+    def insert_tuples(self, rows: list[tuple[Any, ...]]) -> None:
+        """`insert`, for rows given as tuples in the order of `columns` (no dict per row)."""
+        if not self.direct:
+            self.insert([dict(zip(self.columns, row, strict=True)) for row in rows])
+            return
+        position = {name: i for i, name in enumerate(self.columns)}
+        steps = [(position[name], convert) for name, convert in self.steps]
+        if all(convert is None for _, convert in steps) and list(self.columns) == list(self.order):
+            self.session.connection().exec_driver_sql(self.sql, rows)
+            return
+        last: dict[int, tuple[Any, Any]] = {}
+        params: list[tuple[Any, ...]] = []
+        for row in rows:
+            values: list[Any] = []
+            for index, convert in steps:
+                value = row[index]
+                if convert is not None:
+                    seen = last.get(index)
+                    if seen is not None and seen[0] is value:
+                        value = seen[1]
+                    else:
+                        converted = convert(value)
+                        last[index] = (value, converted)
                         value = converted
                 values.append(value)
             params.append(tuple(values))
@@ -401,7 +457,7 @@ class _Store:
             if c.problems or c.data is None or c.key is None:
                 self._refuse(c, c.problems or [(self.job.reader.key_column, "De sleutel ontbreekt.")])
                 continue
-            digest = content_hash(c.data, c.extras)
+            digest, data_text, extras_text = encoded_content(c.data, c.extras)
             earlier = pending.get(c.key)
             if earlier is None and c.key in same_run:
                 versions = same_run[c.key]
@@ -425,7 +481,7 @@ class _Store:
                 continue
             if cur is not None:
                 supersede.append((cur.id, len(inserts)))
-            inserts.append(self._row(c, digest, cur.version + 1 if cur else 1))
+            inserts.append(self._row(c, digest, cur.version + 1 if cur else 1, data_text, extras_text))
             self._accept("gewijzigd" if cur else "nieuw")
             now_current.append(c.data)
         self._write(inserts, supersede)
@@ -450,12 +506,15 @@ class _Store:
         self.summary.in_quarantaine += 1
         self.quarantine.add(c.line, c.raw, problems)
 
-    def _row(self, c: Candidate, digest: str, version: int) -> dict[str, Any]:
+    def _row(self, c: Candidate, digest: str, version: int, data: EncodedJSON, extras: EncodedJSON) -> dict[str, Any]:
         job = self.job
+        # The writer that goes straight to SQLite stores the texts already encoded for the hash.
+        direct = self.writer.direct
         return {
             "source": job.source, "organisation_id": job.owner.id,
             "municipality_code": job.principal.municipality_code, "record_key": c.key, "version": version,
-            "content_hash": digest, "data": c.data, "extras": c.extras, "run_id": self.run.id,
+            "content_hash": digest, "data": data if direct else c.data, "extras": extras if direct else c.extras,
+            "run_id": self.run.id,
             "file_name": job.file_name, "line": c.line, "extract_date": job.extract_date, "imported_at": self.now,
         }
 
@@ -493,8 +552,10 @@ class _Store:
             # runs row by row).
             self.writer.insert(inserts)
             return
+        # The ORM path wants documents, not texts (changed records: the rarer case).
+        documents = [{k: json.loads(v) if type(v) is EncodedJSON else v for k, v in row.items()} for row in inserts]
         ids = list(self.session.scalars(
-            insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True), inserts
+            insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True), documents
         ))
         if supersede:
             self.session.execute(update(SourceRecord), [

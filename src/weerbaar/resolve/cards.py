@@ -31,7 +31,7 @@ from weerbaar.ingest.models import SourceRecord
 from weerbaar.intake.models import Signal, SignalParty
 from weerbaar.intake.queries import current_status
 from weerbaar.resolve.ftm import ftm_relations
-from weerbaar.resolve.mentions import RELATIONS, RelationRule, mentions_of
+from weerbaar.resolve.mentions import KEY_REASONS, RELATIONS, RelationRule, mentions_of
 from weerbaar.resolve.models import SignalSubject, Subject, SubjectLink
 
 SUBJECT_ID = re.compile(r"^[PBA]-\d{6,9}$")
@@ -112,7 +112,11 @@ def explanation_lines(explanation: dict[str, Any]) -> list[dict[str, Any]]:
     """The contributions of an explanation as {vergelijking, niveau, gewicht, tekst}, with a
     readable Dutch sentence: "achternaam: gelijk (+5,1)"."""
     out = []
-    for part in explanation.get("bijdragen") or []:
+    parts = explanation.get("bijdragen") or []
+    if not parts and explanation.get("sleutel") in KEY_REASONS:
+        key = explanation["sleutel"]
+        parts = [{"vergelijking": key, "niveau": KEY_REASONS[key], "gewicht": None}]
+    for part in parts:
         if not isinstance(part, dict):
             continue
         name = part.get("vergelijking") or part.get("kenmerk") or part.get("veld") or "?"

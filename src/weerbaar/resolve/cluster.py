@@ -28,7 +28,7 @@ class _Forest:
     def __init__(self, uids: Iterable[str], exclusive: Mapping[str, str] | None = None,
                  birth_dates: Mapping[str, str] | None = None) -> None:
         self.parent: dict[str, str] = {}
-        self.forbidden: dict[str, set[str]] = {}
+        self.forbidden: dict[str, set[str]] = {}  # root -> mentions it may never hold, when there are any
         self.key: dict[str, str] = dict(exclusive or {})  # root -> its exclusive key, when it has one
         # root -> the birth dates its cluster holds, when it holds any
         self.born: dict[str, frozenset[str]] = {u: frozenset([d]) for u, d in (birth_dates or {}).items() if d}
@@ -38,7 +38,6 @@ class _Forest:
     def add(self, uid: str) -> None:
         if uid not in self.parent:
             self.parent[uid] = uid
-            self.forbidden[uid] = set()
 
     def find(self, uid: str) -> str:
         root = uid
@@ -49,8 +48,8 @@ class _Forest:
         return root
 
     def forbid(self, a: str, b: str) -> None:
-        self.forbidden[self.find(a)].add(b)
-        self.forbidden[self.find(b)].add(a)
+        self.forbidden.setdefault(self.find(a), set()).add(b)
+        self.forbidden.setdefault(self.find(b), set()).add(a)
 
     def union(self, a: str, b: str, judged: bool = False) -> bool:
         """Join the clusters of a and b unless that joins a forbidden pair or, for the model,
@@ -58,7 +57,8 @@ class _Forest:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if any(self.find(x) == rb for x in self.forbidden[ra]) or any(self.find(x) == ra for x in self.forbidden[rb]):
+        fa, fb = self.forbidden.get(ra), self.forbidden.get(rb)
+        if (fa and any(self.find(x) == rb for x in fa)) or (fb and any(self.find(x) == ra for x in fb)):
             return False
         ka, kb = self.key.get(ra), self.key.get(rb)
         if not judged and ka and kb and ka != kb:
@@ -66,10 +66,11 @@ class _Forest:
         da, db = self.born.get(ra), self.born.get(rb)
         if not judged and da and db and not all(alike_birth_dates(x, y) for x in da for y in db):
             return False
-        if len(self.forbidden[ra]) < len(self.forbidden[rb]):
+        if len(fa or ()) < len(fb or ()):
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.forbidden[ra] |= self.forbidden.pop(rb)
+        if moved := self.forbidden.pop(rb, None):
+            self.forbidden.setdefault(ra, set()).update(moved)
         if ka or kb:
             self.key[ra] = ka or kb  # type: ignore[assignment]
         self.key.pop(rb, None)

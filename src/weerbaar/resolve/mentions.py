@@ -23,6 +23,16 @@ from typing import Any
 
 from weerbaar.resolve.models import ADDRESS, COMPANY, PERSON
 
+# Deterministic links: the key kinds and their Dutch reasons (explanations name the kind).
+KEY_REASONS = {
+    "adres_id": "zelfde BAG-adres-id",
+    "adres": "zelfde postcode, huisnummer en toevoeging",
+    "adres_tekst": "zelfde adres (volledige tekst)",
+    "kvk": "zelfde KvK-nummer",
+    "handelsnaam": "zelfde handelsnaam (zonder rechtsvorm)",
+    "bsn": "zelfde BSN",
+}
+
 
 @dataclass(frozen=True)
 class Mention:

@@ -75,7 +75,8 @@ class SubjectLink(Base):
     # Match probability of the strongest pair linking this mention into the subject
     # (1.0 for a deterministic key or a confirmed judgement; None for a lone mention).
     probability: Mapped[float | None] = mapped_column(Float)
-    # {"via": {"record": id, "rol": role}, "bron": "model|sleutel|oordeel", "bijdragen": [...]}
+    # {"via": {"record": id, "rol": role}, "bron": "model|oordeel", "bijdragen": [...]} or, for a key,
+    # {"via": ..., "bron": "sleutel", "sleutel": kind} (its reason: mentions.KEY_REASONS)
     explanation: Mapped[dict] = mapped_column(JSON, default=dict)
     linked_at: Mapped[datetime] = mapped_column(default=now)
 

@@ -165,6 +165,30 @@ class RealtimeScorer:
         return explain_rows(result, self.model)
 
 
+def subject_blocking_keys(persons: list[dict[str, Any]], subject_of: dict[str, str],
+                          limit: int = 200) -> list[tuple[str, str]]:
+    """(subject id, key) rows of many persons, each key once per subject and cut to `limit`
+    characters: `blocking_keys_many` grouped by subject in DuckDB, as a run writes them."""
+    if not persons:
+        return []
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads = 1")
+        _create_input_table(con, "sk_invoer")
+        _fill(con, "sk_invoer", persons)
+        con.register("sk_subjecten", pa.table({"uid": list(subject_of), "subject": list(subject_of.values())}))
+        features = "(" + person_features_sql("sk_invoer") + ")"
+        found = con.sql(f"""
+            SELECT DISTINCT s.subject, left(k.key, {int(limit)}) AS key
+            FROM ({blocking_keys_sql(features)}) k JOIN sk_subjecten s ON s.uid = k.unique_id
+            ORDER BY 1, 2
+        """).to_arrow_table()
+    finally:
+        con.close()
+    assert found is not None
+    return list(zip(found.column("subject").to_pylist(), found.column("key").to_pylist(), strict=True))
+
+
 def blocking_keys_many(persons: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Blocking keys of many persons at once (unique_id -> keys), in one query on the
     prepared connection: a run writes the keys of every subject this way, and intake the

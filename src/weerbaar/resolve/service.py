@@ -56,13 +56,14 @@ from weerbaar.resolve.models import (
     SubjectLink,
 )
 from weerbaar.resolve.normalise import company_name_key
-from weerbaar.resolve.realtime import blocking_keys_many
+from weerbaar.resolve.realtime import subject_blocking_keys
 
 # A pair at or above MATCH links; pairs between DOUBT and SURE that the model scored go to
 # the review queue (the band where Splink's probability is neither here nor there).
 MATCH = 0.5
 DOUBT = 0.2
 SURE = 0.9
+KEY_LENGTH = 200  # SubjectKey.key
 REVIEW_LIMIT = 2000  # per kind and run: a queue nobody can finish helps nobody
 
 ProgressFn = Callable[[str, int, int], None]
@@ -80,17 +81,6 @@ SAME, DIFFERENT = "zelfde", "verschillend"
 # A record named in a judgement is never grouped: it keeps its own mention.
 GROUPED_SOURCES = ("energie",)
 
-# Explanations of deterministic links, in the shape of the model's explanations.
-KEY_REASONS = {
-    "adres_id": "zelfde BAG-adres-id",
-    "adres": "zelfde postcode, huisnummer en toevoeging",
-    "adres_tekst": "zelfde adres (volledige tekst)",
-    "kvk": "zelfde KvK-nummer",
-    "handelsnaam": "zelfde handelsnaam (zonder rechtsvorm)",
-    "bsn": "zelfde BSN",
-}
-
-
 @dataclass
 class Edge:
     a: str
@@ -106,6 +96,8 @@ class KindResult:
     doubtful: list[Edge] = field(default_factory=list)
     model: dict | None = None
     figures: dict[str, Any] = field(default_factory=dict)
+    # The (kind, value) keys of a mention, memoised: linking computes them, writing reuses them.
+    keys_of: Callable[[Mention], list[tuple[str, str]]] | None = None
 
 
 @dataclass
@@ -193,7 +185,7 @@ def run_resolution(
         if kind == ADDRESS:
             _write_group_links(session, run.id, groups, assignment)
         _write_review_queue(session, run.id, municipality, kind, result, assignment, same, different)
-        _write_keys(session, kind, result.mentions, assignment)
+        _write_keys(session, kind, result, assignment)
         if result.model is not None:
             session.add(MatchModel(kind=kind, municipality_code=municipality, run_id=run.id, model=result.model))
         figures.counts[kind] = {
@@ -329,18 +321,22 @@ def _add_residence(session: Session, mentions: list[Mention]) -> None:
     model's address comparisons (a buyer's purchase is not where the buyer lives)."""
     wanted = {m.fields.get("adres_id") for m in mentions if m.kind == PERSON and m.role in ("persoon", "huurder")}
     wanted.discard(None)
-    found: dict[str, Address] = {}
+    found: dict[str, dict[str, Any]] = {}
     ids = sorted(wanted)  # type: ignore[type-var]
+    columns = (Address.id, Address.street, Address.postcode, Address.city, Address.house_number,
+               Address.house_letter, Address.addition)
     for i in range(0, len(ids), 1000):
-        for address in session.scalars(select(Address).where(Address.id.in_(ids[i : i + 1000]))):
-            found[address.id] = address
+        for key, street, postcode, city, number, letter, addition in session.execute(
+            select(*columns).where(Address.id.in_(ids[i : i + 1000]))
+        ):
+            found[key] = {"straat": street, "postcode": postcode, "woonplaats": city,
+                          "huisnummer": _house_text(number, letter, addition)}
     for m in mentions:
         if m.kind != PERSON:
             continue
         resident = found.get(m.fields.get("adres_id") or "")
         if resident is not None:
-            m.fields.update(straat=resident.street, postcode=resident.postcode, woonplaats=resident.city,
-                            huisnummer=_house_text(resident.house_number, resident.house_letter, resident.addition))
+            m.fields.update(resident)
 
 
 def _house_text(number: int | None, letter: str | None, addition: str | None) -> str | None:
@@ -430,7 +426,9 @@ def _by_fields(keys_of: Callable[[dict[str, Any]], K]) -> Callable[[dict[str, An
 
 
 def _key_explanation(kind: str) -> dict[str, Any]:
-    return {"bron": "sleutel", "bijdragen": [{"vergelijking": kind, "niveau": KEY_REASONS[kind], "gewicht": None}]}
+    # Stored compactly (a million meter readings carry one): `cards.explanation_lines` reads
+    # the key's Dutch reason from KEY_REASONS.
+    return {"bron": "sleutel", "sleutel": kind}
 
 
 def address_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -450,7 +448,11 @@ def address_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _link_addresses(mentions: dict[str, Mention]) -> KindResult:
     keys = _by_fields(address_keys)
-    return KindResult(mentions=mentions, edges=_key_edges(mentions, lambda m: keys(m.fields)))
+
+    def keys_of(m: Mention) -> list[tuple[str, str]]:
+        return keys(m.fields)
+
+    return KindResult(mentions=mentions, edges=_key_edges(mentions, keys_of), keys_of=keys_of)
 
 
 def company_keys(fields: dict[str, Any]) -> list[tuple[str, str]]:
@@ -565,10 +567,13 @@ def _best_edges(clusters: list[list[str]], edges: list[Edge], same: dict[tuple[s
     return best
 
 
+_AUTHORITATIVE = {"personen": 0, "bedrijven": 0, "adressen": 0}  # registers rank before mentions
+
+
 def _label(kind: str, mentions: list[Mention], sources: dict[int, str]) -> str:
     """The most authoritative rendering: BRP over other person sources, register over mentions."""
-    rank = {"personen": 0, "bedrijven": 0, "adressen": 0}
-    ordered = sorted(mentions, key=lambda m: (rank.get(sources.get(m.record_id, ""), 1), m.record_id))
+    ordered = mentions if len(mentions) == 1 else sorted(
+        mentions, key=lambda m: (_AUTHORITATIVE.get(sources.get(m.record_id, ""), 1), m.record_id))
     for m in ordered:
         f = m.fields
         if kind == PERSON and f.get("geslachtsnaam"):
@@ -607,28 +612,32 @@ def _write_subjects(
     best = _best_edges(clusters, result.edges, same)
     new_subjects: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    link_rows: list[dict[str, Any]] = []
+    link_rows: list[tuple[Any, ...]] = []
     stamp = now()
+    alone = {"bron": "alleen"}  # one object: converted once per batch
+    mentions = result.mentions
     for members in clusters:
         subject_id = assignment[members[0]]
-        label = _label(kind, [result.mentions[u] for u in members], sources)
+        mentioned = [mentions[u] for u in members]
+        label = _label(kind, mentioned, sources)
         if subject_id in existing:
             updates.append({"id": subject_id, "label": label, "merged_into": None, "retired_at": None})
         else:
             new_subjects.append({"id": subject_id, "kind": kind, "municipality_code": municipality,
                                  "label": label, "created_at": stamp, "created_run_id": run_id})
-        for uid in members:
-            record_id, role = parse_uid(uid)
+        for uid, mention in zip(members, mentioned, strict=True):
             edge = best.get(uid)
-            explanation: dict[str, Any] = {"bron": "alleen"}
-            if edge is not None:
-                other_record, other_role = parse_uid(edge.b)
-                explanation = {**edge.explanation, "via": {"bronregistratie": other_record, "rol": other_role}}
-            link_rows.append({"subject_id": subject_id, "record_id": record_id, "role": role, "run_id": run_id,
-                              "probability": edge.probability if edge else None, "explanation": explanation,
-                              "linked_at": stamp})
+            if edge is None:
+                link_rows.append((subject_id, mention.record_id, mention.role, run_id, None, alone, stamp))
+                continue
+            other = mentions[edge.b]
+            explanation = {**edge.explanation, "via": {"bronregistratie": other.record_id, "rol": other.role}}
+            link_rows.append((subject_id, mention.record_id, mention.role, run_id, edge.probability, explanation,
+                              stamp))
     _bulk_insert(session, Subject, new_subjects)
-    _bulk_insert(session, SubjectLink, link_rows)
+    links = BulkInsert(session, _table_of(SubjectLink), _LINK_COLUMNS)
+    for i in range(0, len(link_rows), 50_000):
+        links.insert_tuples(link_rows[i : i + 50_000])
     updates += [{"id": old, "merged_into": into, "retired_at": stamp} for old, into in merged.items()]
     # Every mention vanished (its records were withdrawn): keep the id, mark it retired.
     gone = existing - set(assignment.values()) - set(merged)
@@ -642,7 +651,8 @@ def _write_group_links(
     """Every other record of a group is linked where the record standing for it went, on the
     same key."""
     stamp = now()
-    rows: list[dict[str, Any]] = []
+    writer = BulkInsert(session, _table_of(SubjectLink), _LINK_COLUMNS)
+    rows: list[tuple[Any, ...]] = []
     for group in groups:
         if not group.members:
             continue
@@ -651,21 +661,27 @@ def _write_group_links(
         # One explanation per group, shared by its rows (converted once by BulkInsert).
         explanation = {**_key_explanation(key),
                        "via": {"bronregistratie": group.mention.record_id, "rol": group.mention.role}}
-        for record_id in group.members:
-            rows.append({"subject_id": subject_id, "record_id": record_id, "role": group.mention.role,
-                         "run_id": run_id, "probability": 1.0, "explanation": explanation, "linked_at": stamp})
+        rows += [(subject_id, record_id, group.mention.role, run_id, 1.0, explanation, stamp)
+                 for record_id in group.members]
         if len(rows) >= 50_000:
-            _bulk_insert(session, SubjectLink, rows)
+            writer.insert_tuples(rows)
             rows = []
-    _bulk_insert(session, SubjectLink, rows)
+    if rows:
+        writer.insert_tuples(rows)
+
+
+_LINK_COLUMNS = ("subject_id", "record_id", "role", "run_id", "probability", "explanation", "linked_at")
+
+
+def _table_of(model: type) -> Any:
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     """Rows with the same keys, by executemany (`ingest.records.BulkInsert`), not ORM inserts."""
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
-    writer = BulkInsert(session, table, tuple(rows[0]))
+    writer = BulkInsert(session, _table_of(model), tuple(rows[0]))
     for i in range(0, len(rows), 5000):
         writer.insert(rows[i : i + 5000])
 
@@ -705,32 +721,30 @@ def _write_review_queue(
 
 def subject_keys(kind: str, fields: dict[str, Any]) -> list[str]:
     """Keys under which intake finds a company or address subject (persons: blocking_keys_many)."""
-    if kind == COMPANY:
-        return [f"{k}:{v}" for k, v in company_keys(fields)]
-    return [f"{k}:{v}" for k, v in address_keys(fields)]
+    return [f"{k}:{v}" for k, v in (company_keys if kind == COMPANY else address_keys)(fields)]
 
 
-def _write_keys(session: Session, kind: str, mentions: dict[str, Mention], assignment: dict[str, str]) -> None:
+def _write_keys(session: Session, kind: str, result: KindResult, assignment: dict[str, str]) -> None:
+    mentions = result.mentions
     subject_ids = sorted(set(assignment.values()))
     for i in range(0, len(subject_ids), 5000):
         session.execute(delete(SubjectKey).where(SubjectKey.subject_id.in_(subject_ids[i : i + 5000])),
                         execution_options=NO_SYNC)
+    ordered: list[tuple[str, str]]
     if kind == PERSON:
         # One DuckDB query for all persons: the same keys `subject_keys` gives one at a time.
-        keys_of = blocking_keys_many([person_input(uid, "", m.fields) for uid, m in mentions.items()])
+        ordered = subject_blocking_keys([person_input(uid, "", m.fields) for uid, m in mentions.items()],
+                                        {uid: assignment[uid] for uid in mentions}, limit=KEY_LENGTH)
     else:
-        keys_for = _by_fields(lambda fields: subject_keys(kind, fields))
-        keys_of = {uid: keys_for(m.fields) for uid, m in mentions.items()}
-    rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-    for uid, keys in keys_of.items():
-        subject_id = assignment[uid]
-        for key in keys:
-            key = key[:200]
-            if (subject_id, key) not in seen:
-                seen.add((subject_id, key))
-                rows.append({"subject_id": subject_id, "key": key})
-    _bulk_insert(session, SubjectKey, rows)
+        pairs_of = result.keys_of or (lambda m: (company_keys if kind == COMPANY else address_keys)(m.fields))
+        rows: dict[tuple[str, str], None] = {}  # each key once per subject, in the order found
+        for uid, m in mentions.items():
+            subject_id = assignment[uid]
+            rows.update(dict.fromkeys((subject_id, f"{k}:{v}"[:KEY_LENGTH]) for k, v in pairs_of(m)))
+        ordered = list(rows)
+    writer = BulkInsert(session, _table_of(SubjectKey), ("subject_id", "key"))
+    for i in range(0, len(ordered), 50_000):
+        writer.insert_tuples(ordered[i : i + 50_000])
 
 
 def iter_mentions(session: Session, subject_ids: list[str]) -> Iterator[tuple[str, SourceRecord, Mention]]:
