@@ -359,26 +359,7 @@ class BulkInsert:
         if not self.direct:
             self.session.execute(insert(self.table), rows)
             return
-        # A value that is the very object of the previous row's (the peildatum, the import's
-        # moment, an explanation shared by a group of links) is converted once. Within one call
-        # every row is alive, so an object's identity cannot be reused for another value.
-        last: dict[str, tuple[Any, Any]] = {}
-        params: list[tuple[Any, ...]] = []
-        for row in rows:
-            values: list[Any] = []
-            for name, convert in self.steps:
-                value = row[name]
-                if convert is not None:
-                    seen = last.get(name)
-                    if seen is not None and seen[0] is value:
-                        value = seen[1]
-                    else:
-                        converted = convert(value)
-                        last[name] = (value, converted)
-                        value = converted
-                values.append(value)
-            params.append(tuple(values))
-        self.session.connection().exec_driver_sql(self.sql, params)
+        self._execute(rows, self.steps)
 
     def insert_tuples(self, rows: list[tuple[Any, ...]]) -> None:
         """`insert`, for rows given as tuples in the order of `columns` (no dict per row)."""
@@ -390,19 +371,28 @@ class BulkInsert:
         if all(convert is None for _, convert in steps) and list(self.columns) == list(self.order):
             self.session.connection().exec_driver_sql(self.sql, rows)
             return
-        last: dict[int, tuple[Any, Any]] = {}
+        self._execute(rows, steps)
+
+    def _execute(self, rows: list[Any], steps: list[tuple[Any, Callable[[Any], Any] | None]]) -> None:
+        """Rows (dicts or tuples), each value taken by its step's key and converted, to the driver.
+
+        A value that is the very object of the previous row's (the peildatum, the import's
+        moment, an explanation shared by a group of links) is converted once. Within one call
+        every row is alive, so an object's identity cannot be reused for another value.
+        """
+        last: dict[Any, tuple[Any, Any]] = {}
         params: list[tuple[Any, ...]] = []
         for row in rows:
             values: list[Any] = []
-            for index, convert in steps:
-                value = row[index]
+            for key, convert in steps:
+                value = row[key]
                 if convert is not None:
-                    seen = last.get(index)
+                    seen = last.get(key)
                     if seen is not None and seen[0] is value:
                         value = seen[1]
                     else:
                         converted = convert(value)
-                        last[index] = (value, converted)
+                        last[key] = (value, converted)
                         value = converted
                 values.append(value)
             params.append(tuple(values))
