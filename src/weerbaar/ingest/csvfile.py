@@ -23,6 +23,7 @@ CHUNK = 1 << 20
 # libraries change it on import (followthemoney raises it to 30 MB): a quote that is never
 # closed must still be reported, not swallow the rest of the file into one cell.
 MAX_FIELD = 131_072
+_TOO_LONG = f"een veld is langer dan {MAX_FIELD} tekens"
 UTF8 = "utf-8-sig"  # decodes files with and without BOM alike
 CP1252 = "cp1252"
 _LATIN1_FALLBACK = "weerbaar-latin1"
@@ -165,15 +166,18 @@ class CsvFile:
             except StopIteration:
                 return
             except csv.Error as exc:
+                # The csv module's own field limit is global and set by whoever imported what
+                # (followthemoney raises it): past it, the same Dutch reason as past ours.
+                reason = _TOO_LONG if "field larger than field limit" in str(exc) else str(exc)
                 raise FileRefused([
-                    f"Regel {start}: het bestand is vanaf hier niet te lezen ({exc}); controleer of "
+                    f"Regel {start}: het bestand is vanaf hier niet te lezen ({reason}); controleer of "
                     "elk aanhalingsteken (\") wordt gesloten."
                 ]) from None
             previous_end = self._reader.line_num
             if values and len(max(values, key=len)) > MAX_FIELD:
                 raise FileRefused([
-                    f"Regel {start}: het bestand is vanaf hier niet te lezen (een veld is langer dan {MAX_FIELD} "
-                    "tekens); controleer of elk aanhalingsteken (\") wordt gesloten."
+                    f"Regel {start}: het bestand is vanaf hier niet te lezen ({_TOO_LONG}); controleer of elk "
+                    "aanhalingsteken (\") wordt gesloten."
                 ])
             if not "".join(values).strip():
                 continue  # blank lines and rows of bare separators carry no data
