@@ -88,7 +88,8 @@ def test_source_grading_has_two_separate_scales(app_client: TestClient, world: W
 
 
 @pytest.mark.parametrize("path", ["/fenomenen", "/fenomenen/hennepteelt", "/organisaties", "/organisatietypen",
-                                  "/vertrouwelijkheidsniveaus", "/brongradering"])
+                                  "/vertrouwelijkheidsniveaus", "/brongradering", "/grondslagen",
+                                  "/grondslagen/opiumwet_13b", "/instrumenten", "/instrumenten/sluiting_13b"])
 def test_catalogue_needs_a_token(app_client: TestClient, path: str) -> None:
     r = app_client.get(API + path)
     assert (r.status_code, r.headers["API-Version"]) == (401, "1.0.0")
@@ -97,3 +98,43 @@ def test_catalogue_needs_a_token(app_client: TestClient, path: str) -> None:
 @pytest.mark.parametrize("actor", ["beheerder", "privacy", "woco", "buur_coordinator"])
 def test_every_role_may_read_the_catalogue(app_client: TestClient, world: World, actor: str) -> None:
     assert len(get(app_client, world, "/fenomenen", actor)["items"]) == 12
+
+
+# Written out by hand: the legal bases issue 5 names, which every installation must know.
+NAMED_BASES = {"gemeentewet_172", "opiumwet_13b", "wet_bibob", "wet_brp_3_8", "riec_convenant", "wgs"}
+
+
+def test_legal_bases_are_listed_with_code_and_name(app_client: TestClient, world: World) -> None:
+    items = get(app_client, world, "/grondslagen")["items"]
+    assert {b["code"] for b in items} >= NAMED_BASES
+    assert all(b["naam"] and b["toelichting"] and b["doelen"] and b["bron"].startswith("https://") for b in items)
+    assert {b["soort"] for b in items} <= {"wet", "convenant", "protocol", "reglement"}
+    one = get(app_client, world, "/grondslagen/wet_bibob")
+    assert one["naam"] == "Wet Bibob" and one["bijzondereGegevens"] is True
+    assert app_client.get(f"{API}/grondslagen/onbekend", headers=world["woco"].headers).status_code == 404
+
+
+def test_instruments_carry_their_steps_basis_and_owners(app_client: TestClient, world: World) -> None:
+    items = {i["code"]: i for i in get(app_client, world, "/instrumenten")["items"]}
+    bases = {b["code"] for b in get(app_client, world, "/grondslagen")["items"]}
+    assert {i["soort"] for i in items.values()} == {
+        "bestuurlijk", "strafrechtelijk", "fiscaal", "privaatrechtelijk", "preventief"}
+    assert all(i["grondslag"] in bases and i["eigenaars"] and i["stappen"] for i in items.values())
+    # The escalations the issue names, in order.
+    assert [s["code"] for s in items["sluiting_13b"]["stappen"]] == [
+        "waarschuwing", "last_onder_dwangsom", "sluiting_3_maanden", "sluiting_6_maanden"]
+    assert [s["code"] for s in items["bibob_onderzoek"]["stappen"]] == [
+        "vragenformulier", "eigen_onderzoek", "advies_lbb", "besluit"]
+    assert items["huurontbinding_hennep"]["soort"] == "privaatrechtelijk"
+    assert items["huurontbinding_hennep"]["eigenaars"] == ["woningcorporatie"]
+
+
+def test_instruments_filter_by_phenomenon_and_kind(app_client: TestClient, world: World) -> None:
+    hemp = {i["code"] for i in get(app_client, world, "/instrumenten?fenomeen=hennepteelt")["items"]}
+    assert {"sluiting_13b", "huurontbinding_hennep", "strafrechtelijk_onderzoek"} <= hemp  # the last fits every one
+    assert "terugvordering_zorg" not in hemp
+    fiscal = get(app_client, world, "/instrumenten?soort=fiscaal")["items"]
+    assert fiscal and all(i["soort"] == "fiscaal" for i in fiscal)
+    r = app_client.get(f"{API}/instrumenten?fenomeen=tulpenbollen&soort=magisch", headers=world["woco"].headers)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert {p["name"] for p in r.json()["invalidParams"]} == {"fenomeen", "soort"}

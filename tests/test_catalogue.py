@@ -90,6 +90,50 @@ def broken_yaml(folder: Path) -> None:
     (folder / "organisatietypen.yaml").write_text("versie: 1\norganisatietypen: [\n", encoding="utf-8")
 
 
+def instrument_on_unknown_basis(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(i for i in d["instrumenten"] if i["code"] == "sluiting_13b")["grondslag"] = "opiumwet_99z"
+
+    _edit(folder, "instrumenten.yaml", change)
+
+
+def instrument_of_unknown_kind(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(i for i in d["instrumenten"] if i["code"] == "fiscale_controle")["soort"] = "magisch"
+
+    _edit(folder, "instrumenten.yaml", change)
+
+
+def instrument_for_unknown_phenomenon_and_owner(folder: Path) -> None:
+    def change(d: Any) -> None:
+        bibob = next(i for i in d["instrumenten"] if i["code"] == "bibob_onderzoek")
+        bibob["fenomenen"].append("tulpenbollen")
+
+    _edit(folder, "instrumenten.yaml", change)
+
+
+def instrument_step_twice(folder: Path) -> None:
+    def change(d: Any) -> None:
+        steps = next(i for i in d["instrumenten"] if i["code"] == "huurontbinding_hennep")["stappen"]
+        steps.append(dict(steps[0]))
+
+    _edit(folder, "instrumenten.yaml", change)
+
+
+def basis_for_unknown_partner(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(b for b in d["grondslagen"] if b["code"] == "wet_bibob")["partnertypen"].append("ruimtevaart")
+
+    _edit(folder, "grondslagen.yaml", change)
+
+
+def basis_without_purpose(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(b for b in d["grondslagen"] if b["code"] == "wgs")["doelen"] = []
+
+    _edit(folder, "grondslagen.yaml", change)
+
+
 PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
     (unknown_partner_type, ["hennepteelt", "onbekend partnertype", "bakkerij"]),
     (duplicate_indicator, ["indicatorcode HO-01", "komt voor", "horeca"]),
@@ -98,6 +142,14 @@ PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
     (unknown_right, ["rollen.yaml", "partner", "onbekend recht", "signalen.verwijderen"]),
     (role_with_unknown_organisation_type, ["rollen.yaml", "analist", "onbekend organisatietype", "ruimtevaart"]),
     (too_few_indicators, ["woonfraude.yaml", "signaalkaart", "minstens 8"]),
+    (instrument_on_unknown_basis, ["instrumenten.yaml", "sluiting_13b", "onbekende grondslag", "opiumwet_99z"]),
+    (instrument_of_unknown_kind, ["instrumenten.yaml", "fiscale_controle", "soort 'magisch'", "preventief"]),
+    (instrument_for_unknown_phenomenon_and_owner, ["instrumenten.yaml", "bibob_onderzoek", "onbekend fenomeen",
+                                                   "tulpenbollen"]),
+    (instrument_step_twice, ["instrumenten.yaml", "huurontbinding_hennep", "stap 'gesprek_huurder'",
+                             "meer dan eens"]),
+    (basis_for_unknown_partner, ["grondslagen.yaml", "wet_bibob", "onbekend organisatietype", "ruimtevaart"]),
+    (basis_without_purpose, ["grondslagen.yaml", "doelen", "minstens 1"]),
 ]
 
 
@@ -129,10 +181,20 @@ def test_all_planted_errors_are_named_at_once(copy_of_catalogue: Path) -> None:
     assert len(problems) == len(PLANTED), problems
 
 
+def empty_list_file(folder: Path) -> None:
+    (folder / "instrumenten.yaml").write_text("", encoding="utf-8")
+
+
+def missing_list_file(folder: Path) -> None:
+    (folder / "grondslagen.yaml").unlink()
+
+
 @pytest.mark.parametrize(("plant", "words"), [
     (not_a_mapping, ["brongradering.yaml", "object"]),
     (broken_yaml, ["organisatietypen.yaml", "kan niet worden gelezen"]),
-], ids=["not_a_mapping", "broken_yaml"])
+    (empty_list_file, ["instrumenten.yaml", "object", "'instrumenten'"]),
+    (missing_list_file, ["grondslagen.yaml", "kan niet worden gelezen"]),
+], ids=["not_a_mapping", "broken_yaml", "empty_list_file", "missing_list_file"])
 def test_unreadable_files_are_named_in_dutch(copy_of_catalogue: Path, plant: Callable[[Path], None],
                                              words: list[str]) -> None:
     plant(copy_of_catalogue)

@@ -8,7 +8,8 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.core.errors import NotFound
+from weerbaar.core.catalogue import INSTRUMENT_KINDS
+from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.models import Organisation
 
 router = APIRouter(tags=["Catalogus"])
@@ -65,3 +66,56 @@ def grading(rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
         return [{"code": c.code, "naam": c.naam, "toelichting": c.toelichting} for c in d.values()]
 
     return {"betrouwbaarheid": levels(rt.catalogue.reliability), "informatie": levels(rt.catalogue.credibility)}
+
+
+def _legal_basis(b: Any) -> dict[str, Any]:
+    return {"code": b.code, "naam": b.naam, "soort": b.soort, "vindplaats": b.vindplaats, "bron": b.bron,
+            "toelichting": b.toelichting, "doelen": b.doelen, "partnertypen": b.partnertypen,
+            "bijzondereGegevens": b.bijzondere_gegevens}
+
+
+@router.get("/grondslagen", summary="Grondslagen voor verwerken en delen (wet, convenant, protocol)")
+def legal_bases(rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    return {"items": [_legal_basis(b) for b in rt.catalogue.legal_bases.values()]}
+
+
+@router.get("/grondslagen/{code}", summary="Eén grondslag")
+def legal_basis(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    basis = rt.catalogue.legal_bases.get(code)
+    if basis is None:
+        raise NotFound()
+    return _legal_basis(basis)
+
+
+def _instrument(i: Any) -> dict[str, Any]:
+    return {"code": i.code, "naam": i.naam, "soort": i.soort, "grondslag": i.grondslag, "eigenaars": i.eigenaars,
+            "fenomenen": i.fenomenen, "toelichting": i.toelichting,
+            "stappen": [{"code": s.code, "naam": s.naam, "termijnDagen": s.termijn_dagen} for s in i.stappen]}
+
+
+@router.get("/instrumenten", summary="Instrumenten voor de integrale afweging, met hun stappen")
+def instruments(rt: RuntimeDep, _: PrincipalDep, fenomeen: str | None = None,
+                soort: str | None = None) -> dict[str, Any]:
+    """`fenomeen` keeps the instruments that fit it (those for every phenomenon included);
+    `soort` keeps one kind (bestuurlijk, strafrechtelijk, fiscaal, privaatrechtelijk, preventief)."""
+    errors: list[FieldError] = []
+    if fenomeen is not None and fenomeen not in rt.catalogue.phenomena:
+        errors.append(FieldError("fenomeen", "fenomeen_onbekend",
+                                 f"Onbekend fenomeen; kies uit {', '.join(rt.catalogue.phenomena)}."))
+    if soort is not None and soort not in INSTRUMENT_KINDS:
+        errors.append(FieldError("soort", "soort_onbekend",
+                                 f"Onbekende soort; kies uit {', '.join(INSTRUMENT_KINDS)}."))
+    if errors:
+        raise ValidationFailed(errors)
+    found = [i for i in rt.catalogue.instruments.values()
+             if (fenomeen is None or not i.fenomenen or fenomeen in i.fenomenen)
+             and (soort is None or i.soort == soort)]
+    return {"items": [_instrument(i) for i in found]}
+
+
+@router.get("/instrumenten/{code}", summary="Eén instrument")
+def instrument(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    found = rt.catalogue.instruments.get(code)
+    if found is None:
+        raise NotFound()
+    return _instrument(found)

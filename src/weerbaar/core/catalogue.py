@@ -97,6 +97,43 @@ class Roles(_Strict):
     rollen: list[Role]
 
 
+LEGAL_BASIS_KINDS = ("wet", "convenant", "protocol", "reglement")
+INSTRUMENT_KINDS = ("bestuurlijk", "strafrechtelijk", "fiscaal", "privaatrechtelijk", "preventief")
+
+
+class LegalBasis(_Strict):
+    """grondslagen.yaml: a basis on which partners process and share data."""
+
+    code: Code
+    naam: Text
+    soort: Text
+    vindplaats: Text
+    bron: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+    toelichting: Text
+    doelen: list[Code] = Field(min_length=1)
+    partnertypen: list[Code] = Field(default_factory=list)  # empty: every partner
+    bijzondere_gegevens: bool
+
+
+class InstrumentStep(_Strict):
+    code: Code
+    naam: Text
+    termijn_dagen: int | None = Field(default=None, ge=1)
+
+
+class Instrument(_Strict):
+    """instrumenten.yaml: what partners can deploy against a case, step by step."""
+
+    code: Code
+    naam: Text
+    soort: Text
+    grondslag: Code
+    eigenaars: list[Code] = Field(min_length=1)
+    fenomenen: list[Code] = Field(default_factory=list)  # empty: every phenomenon
+    toelichting: Text
+    stappen: list[InstrumentStep] = Field(min_length=1)
+
+
 class CatalogueError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -126,6 +163,8 @@ class Catalogue:
         self.rules: dict[str, IndicatorRule] = {}
         self.detection: DetectionSettings | None = None
         self.suggestion: SuggestionTerms | None = None  # fenomeensuggestie.yaml
+        self.legal_bases: dict[str, LegalBasis] = {}  # grondslagen.yaml
+        self.instruments: dict[str, Instrument] = {}  # instrumenten.yaml
         self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
@@ -205,12 +244,16 @@ def load_catalogue(folder: Path) -> Catalogue:
     phenomenon_files = {f.stem for f in (folder / "fenomenen").glob("*.yaml")}
     rules, detection = _detection_part(folder, phenomenon_files, problems)
     suggestion = _suggestion_part(folder, phenomenon_files, problems)
+    bases, instruments = _intervention_part(
+        folder, phenomenon_files, {t.code for t in org_types.organisatietypen} if org_types else None, problems)
     if problems:
         raise CatalogueError(problems)
     catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
     catalogue.rules = {r.code: r for r in sorted(rules, key=lambda r: r.code)}
     catalogue.detection = detection
     catalogue.suggestion = suggestion
+    catalogue.legal_bases = {b.code: b for b in bases or []}
+    catalogue.instruments = {i.code: i for i in instruments or []}
     catalogue.version = _version(folder)
     return catalogue
 
@@ -241,6 +284,70 @@ def _suggestion_part(folder: Path, phenomena: set[str], problems: list[str]) -> 
         if code not in phenomena:
             problems.append(f"{name}: onbekend fenomeen '{code}'")
     return terms
+
+
+def _items(model: type[BaseModel], name: str, key: str, folder: Path, problems: list[str]) -> list[Any] | None:
+    """The entries of a catalogue list file (`versie` and a list under `key`), each validated on
+    its own: a broken entry is named and left out, so that the checks across files still run for
+    the others. None when the file as a whole is unusable."""
+    before = len(problems)
+    raw = _read(folder / name, problems)
+    if len(problems) > before:
+        return None  # unreadable: _read named it
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        problems.append(f"{name}: moet een object zijn met 'versie' en een lijst '{key}'")
+        return None
+    for field_name in sorted(set(raw) - {"versie", key}):
+        problems.append(f"{name}: veld '{field_name}': onbekend veld")
+    version = raw.get("versie")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append(f"{name}: veld 'versie': moet een geheel getal van minstens 1 zijn")
+    if not raw[key]:
+        problems.append(f"{name}: veld '{key}': moet minstens 1 elementen hebben")
+    out = []
+    for index, entry in enumerate(raw[key]):
+        item = _parse(model, entry, f"{name}: {key}.{index}", problems)
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def _intervention_part(
+    folder: Path, phenomena: set[str], org_types: set[str] | None, problems: list[str]
+) -> tuple[list[LegalBasis] | None, list[Instrument] | None]:
+    """grondslagen.yaml and instrumenten.yaml, and every reference between them and the rest."""
+    bases: list[LegalBasis] | None = _items(LegalBasis, "grondslagen.yaml", "grondslagen", folder, problems)
+    instruments: list[Instrument] | None = _items(Instrument, "instrumenten.yaml", "instrumenten", folder, problems)
+
+    def unknown_types(where: str, codes: list[str]) -> None:
+        for code in codes:
+            if org_types is not None and code not in org_types:
+                problems.append(f"{where} noemt onbekend organisatietype '{code}'")
+
+    def doubles(where: str, codes: list[str], what: str) -> None:
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"{where}: {what} '{code}' komt meer dan eens voor")
+
+    for b in bases or []:
+        where = f"grondslagen.yaml: grondslag '{b.code}'"
+        if b.soort not in LEGAL_BASIS_KINDS:
+            problems.append(f"{where} heeft soort '{b.soort}'; kies uit {', '.join(LEGAL_BASIS_KINDS)}")
+        unknown_types(where, b.partnertypen)
+    doubles("grondslagen.yaml", [b.code for b in bases or []], "code")
+    known_bases = {b.code for b in bases} if bases is not None else None
+    for i in instruments or []:
+        where = f"instrumenten.yaml: instrument '{i.code}'"
+        if i.soort not in INSTRUMENT_KINDS:
+            problems.append(f"{where} heeft soort '{i.soort}'; kies uit {', '.join(INSTRUMENT_KINDS)}")
+        if known_bases is not None and i.grondslag not in known_bases:
+            problems.append(f"{where} noemt onbekende grondslag '{i.grondslag}'")
+        unknown_types(where, i.eigenaars)
+        for code in i.fenomenen:
+            if phenomena and code not in phenomena:
+                problems.append(f"{where} noemt onbekend fenomeen '{code}'")
+        doubles(where, [step.code for step in i.stappen], "stap")
+    doubles("instrumenten.yaml", [i.code for i in instruments or []], "code")
+    return bases, instruments
 
 
 def _version(folder: Path) -> str:
