@@ -16,6 +16,7 @@ from weerbaar.api.deps import Unauthenticated
 from weerbaar.api.router import PREFIX, openapi, router
 from weerbaar.core.config import PACKAGE_DIR
 from weerbaar.core.runtime import Runtime
+from weerbaar.web import deps as web_deps
 from weerbaar.web import routes as web
 
 log = logging.getLogger("weerbaar")
@@ -42,6 +43,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = rt
+    web_deps.use_catalogue(rt.catalogue)
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
     problems.install(app)
 

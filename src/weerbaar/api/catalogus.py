@@ -119,3 +119,19 @@ def instrument(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
     if found is None:
         raise NotFound()
     return _instrument(found)
+
+
+@router.get("/signaalverloop", summary="Statussen van een signaal, de overgangen ertussen en de weging")
+def signal_flow(rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
+    flow = rt.catalogue.signal_flow
+    assert flow is not None
+    return {
+        "statussen": [{"code": s.code, "naam": s.naam, "toelichting": s.toelichting, "eind": s.eind}
+                      for s in flow.statussen],
+        "overgangen": [{"code": t.code, "naam": t.naam, "van": t.van, "naar": t.naar,
+                        "naarPerUitkomst": t.naar_per_uitkomst or None, "recht": t.recht, "vereist": t.vereist,
+                        "intaketoetsUitslag": t.intaketoets_uitslag} for t in flow.overgangen],
+        "weging": {"schalen": {k: {"naam": v.naam, "niveaus": {str(n): t for n, t in v.niveaus.items()}}
+                               for k, v in flow.weging.schalen.items()},
+                   "uitkomsten": flow.weging.uitkomsten},
+    }

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from weerbaar.access import rights
 from weerbaar.access.policy import reporter_shown
@@ -20,7 +20,7 @@ from weerbaar.api.params import query_date, query_int
 from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
-from weerbaar.intake import queries, serialize, service
+from weerbaar.intake import lifecycle, queries, serialize, service
 from weerbaar.intake.schemas import InputModel, SignaalIn, parse_signal, validate_model
 from weerbaar.resolve import incremental
 
@@ -285,3 +285,48 @@ async def confirm_phenomenon(id: str, request: Request, rt: RuntimeDep, session:
     signal = service.confirm_phenomenon(session, principal, rt.catalogue, _valid_id(id), b.fenomeen)
     row = queries.get_signal(session, principal, rt.catalogue, signal.id, purpose="fenomeen bevestigen")
     return serialize.detail(row, rt.catalogue)
+
+
+class IntaketoetsIn(InputModel):
+    ondermijning: bool | None = Field(default=None, description="Gaat het om ondermijning?")
+    gemeentelijkeTaak: bool | None = Field(default=None, description="Een taak of bevoegdheid van gemeente of partner?")
+    grondgebied: bool | None = Field(default=None, description="Speelt het op ons grondgebied?")
+
+
+class WegingIn(InputModel):
+    """Per schaal van de weging (catalogus signaalverloop.yaml) een niveau, en de uitkomst."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=False, str_strip_whitespace=True)
+    uitkomst: str | None = Field(default=None, max_length=60,
+                                 description="geen_actie, intern_beleggen, doorzetten_riec of verder_onderzoeken")
+
+
+class StatuswijzigingIn(InputModel):
+    """Eén overgang uit het signaalverloop (GET /api/v1/signaalverloop), met wat die vereist."""
+
+    overgang: str = Field(max_length=60, description="Code van de overgang, bijvoorbeeld intake_positief of wegen")
+    reden: str | None = Field(default=None, max_length=4000, description="Waarom, in eigen woorden")
+    intaketoets: IntaketoetsIn | None = None
+    weging: WegingIn | None = None
+
+
+@router.post("/{id}/statussen", status_code=201, summary="Zet een signaal een stap verder (intaketoets, weging, "
+             "afsluiten, heropenen)", openapi_extra=_body_schema(StatuswijzigingIn),
+             responses={201: {"description": "Het signaal met zijn nieuwe status en de statusgeschiedenis"},
+                        404: {"description": "Onbekend signaal, of een signaal dat u niet mag zien"},
+                        409: {"description": "De overgang kan niet vanuit de huidige status"},
+                        422: {"description": "Onbekende overgang of wat ze vereist ontbreekt; alles in invalidParams"}})
+async def change_status(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
+                        principal: PrincipalDep) -> JSONResponse:
+    b: StatuswijzigingIn = validate_model(StatuswijzigingIn, await _json(request))
+    scores = {k: v for k, v in (b.weging.model_extra or {}).items()} if b.weging else {}
+    change = lifecycle.StatusChange(
+        transition=b.overgang, reason=b.reden,
+        intake=b.intaketoets.model_dump() if b.intaketoets else None,
+        scores=scores, outcome=b.weging.uitkomst if b.weging else None)
+    lifecycle.change_status(session, principal, rt.catalogue, _valid_id(id), change)
+    row = queries.get_signal(session, principal, rt.catalogue, _valid_id(id), purpose="status wijzigen")
+    out = serialize.detail(row, rt.catalogue)
+    out["mogelijkeOvergangen"] = [
+        t.code for t in lifecycle.possible_transitions(rt.catalogue, principal, row.status)]
+    return JSONResponse(out, status_code=201)

@@ -134,6 +134,57 @@ class Instrument(_Strict):
     stappen: list[InstrumentStep] = Field(min_length=1)
 
 
+REQUIREMENTS = ("reden", "intaketoets", "weging")
+
+
+class FlowStatus(_Strict):
+    code: Code
+    naam: Text
+    toelichting: Text
+    eind: bool = False
+
+
+class Transition(_Strict):
+    """signaalverloop.yaml: one allowed change of a signal's status."""
+
+    code: Code
+    naam: Text
+    van: list[Code] = Field(min_length=1)
+    naar: Code | None = None
+    naar_per_uitkomst: dict[Code, Code] = Field(default_factory=dict)  # weighing outcome -> status
+    recht: Text
+    vereist: list[Text] = Field(min_length=1)
+    intaketoets_uitslag: Annotated[str, StringConstraints(pattern=r"^(ja|nee)$")] | None = None
+
+    def target(self, outcome: str | None) -> str | None:
+        return self.naar if self.naar is not None else self.naar_per_uitkomst.get(outcome or "")
+
+
+class Scale(_Strict):
+    naam: Text
+    niveaus: dict[int, Text] = Field(min_length=2)
+
+
+class Weighing(_Strict):
+    schalen: dict[Code, Scale] = Field(min_length=1)
+    uitkomsten: dict[Code, Text] = Field(min_length=1)
+
+
+class SignalFlow(_Strict):
+    versie: int = Field(ge=1)
+    statussen: list[FlowStatus] = Field(min_length=2)
+    overgangen: list[Transition] = Field(min_length=1)
+    weging: Weighing
+
+    @cached_property
+    def statuses(self) -> dict[str, FlowStatus]:
+        return {s.code: s for s in self.statussen}
+
+    @cached_property
+    def transitions(self) -> dict[str, Transition]:
+        return {t.code: t for t in self.overgangen}
+
+
 class CatalogueError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -165,6 +216,7 @@ class Catalogue:
         self.suggestion: SuggestionTerms | None = None  # fenomeensuggestie.yaml
         self.legal_bases: dict[str, LegalBasis] = {}  # grondslagen.yaml
         self.instruments: dict[str, Instrument] = {}  # instrumenten.yaml
+        self.signal_flow: SignalFlow | None = None  # signaalverloop.yaml
         self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
@@ -246,12 +298,14 @@ def load_catalogue(folder: Path) -> Catalogue:
     suggestion = _suggestion_part(folder, phenomenon_files, problems)
     bases, instruments = _intervention_part(
         folder, phenomenon_files, {t.code for t in org_types.organisatietypen} if org_types else None, problems)
+    flow = _flow_part(folder, problems)
     if problems:
         raise CatalogueError(problems)
     catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
     catalogue.rules = {r.code: r for r in sorted(rules, key=lambda r: r.code)}
     catalogue.detection = detection
     catalogue.suggestion = suggestion
+    catalogue.signal_flow = flow
     catalogue.legal_bases = {b.code: b for b in bases or []}
     catalogue.instruments = {i.code: i for i in instruments or []}
     catalogue.version = _version(folder)
@@ -348,6 +402,55 @@ def _intervention_part(
         doubles(where, [step.code for step in i.stappen], "stap")
     doubles("instrumenten.yaml", [i.code for i in instruments or []], "code")
     return bases, instruments
+
+
+# Statuses the code itself sets: registration starts at "nieuw"; the analysis closes an automatic
+# signal whose evidence is gone ("afgesloten") and reopens it ("nieuw").
+FLOW_FIXED_STATUSES = ("nieuw", "afgesloten")
+
+
+def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
+    """signaalverloop.yaml: statuses and the transitions between them, every reference checked."""
+    from weerbaar.access.rights import RIGHTS  # rights are code; the flow names them
+
+    name = "signaalverloop.yaml"
+    flow: SignalFlow | None = _parse(SignalFlow, _read(folder / name, problems), name, problems)
+    if flow is None:
+        return None
+    codes = [s.code for s in flow.statussen]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"{name}: status '{code}' komt meer dan eens voor")
+    for code in FLOW_FIXED_STATUSES:
+        if code not in codes:
+            problems.append(f"{name}: de status '{code}' ontbreekt; Weerbaar zet die zelf")
+    seen: set[str] = set()
+    outcomes = set(flow.weging.uitkomsten)
+    for t in flow.overgangen:
+        where = f"{name}: overgang '{t.code}'"
+        if t.code in seen:
+            problems.append(f"{where} komt meer dan eens voor")
+        seen.add(t.code)
+        for status in [*t.van, *([t.naar] if t.naar else []), *t.naar_per_uitkomst.values()]:
+            if status not in codes:
+                problems.append(f"{where} noemt onbekende status '{status}'")
+        if (t.naar is None) == (not t.naar_per_uitkomst):
+            problems.append(f"{where} moet precies een van 'naar' en 'naar_per_uitkomst' hebben")
+        if t.naar_per_uitkomst and set(t.naar_per_uitkomst) != outcomes:
+            problems.append(f"{where}: 'naar_per_uitkomst' moet elke uitkomst van de weging noemen: "
+                            + ", ".join(sorted(outcomes)))
+        if bool(t.naar_per_uitkomst) != ("weging" in t.vereist):
+            problems.append(f"{where}: een overgang per uitkomst vereist de weging, en omgekeerd")
+        if (t.intaketoets_uitslag is not None) != ("intaketoets" in t.vereist):
+            problems.append(f"{where}: een overgang met intaketoets noemt de uitslag (ja of nee), en omgekeerd")
+        for need in t.vereist:
+            if need not in REQUIREMENTS:
+                problems.append(f"{where} vereist onbekend '{need}'; kies uit {', '.join(REQUIREMENTS)}")
+        if t.recht not in RIGHTS:
+            problems.append(f"{where} noemt onbekend recht '{t.recht}'")
+    for key, scale in flow.weging.schalen.items():
+        if sorted(scale.niveaus) != list(range(1, len(scale.niveaus) + 1)):
+            problems.append(f"{name}: schaal '{key}' moet niveaus 1, 2, ... zonder gaten hebben")
+    return flow
 
 
 def _version(folder: Path) -> str:

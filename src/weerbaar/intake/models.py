@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     Float,
@@ -122,6 +123,10 @@ class SignalStatus(Base):
     by_user_id: Mapped[str | None] = mapped_column(String(36))
     by_user_name: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    # The transition of catalogus/signaalverloop.yaml that set this status (None: registration,
+    # the analysis, or a note that keeps the status), and what was filled in for it.
+    transition: Mapped[str | None] = mapped_column(String(40))
+    details: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SignalShare(Base):

@@ -130,6 +130,8 @@ def detail(
                 if row.reporter_visible or h.by_user_id != s.reporter_id
                 else SHIELDED,
                 "toelichting": h.note,
+                "overgang": h.transition,
+                **({"gegevens": h.details} if h.details else {}),
             }
             for h in s.history
         ],

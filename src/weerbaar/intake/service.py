@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -208,10 +209,13 @@ def _status_row(
 
 
 def append_status(
-    session: Session, signal: Signal, status: str, principal: Principal | None, note: str | None
+    session: Session, signal: Signal, status: str, principal: Principal | None, note: str | None,
+    transition: str | None = None, details: dict[str, Any] | None = None,
 ) -> SignalStatus:
-    """Append a status; the history is never edited (the database refuses UPDATE/DELETE)."""
+    """Append a status; the history is never edited (the database refuses UPDATE/DELETE).
+    `transition` and `details`: the lifecycle's transition and what was filled in for it."""
     row = _status_row(signal, status, principal, note)
+    row.transition, row.details = transition, details
     session.add(row)
     session.flush()
     return row

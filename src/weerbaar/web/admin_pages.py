@@ -22,7 +22,7 @@ ACTION_LABELS = {
     logbook.CREATE: "Aanmaken", logbook.READ: "Lezen", logbook.SEARCH: "Zoeken",
     logbook.LIST: "Lijst raadplegen", logbook.EXPORT: "Exporteren", logbook.SHARE: "Delen",
     logbook.IMPORT: "Importeren", logbook.LOGIN: "Inloggen", logbook.LOGIN_FAILED: "Inloggen mislukt",
-    logbook.READ_LOG: "Logboek lezen", logbook.ANALYSE: "Analyseren", logbook.JUDGE: "Koppeling beoordelen",
+    logbook.READ_LOG: "Logboek lezen", logbook.ANALYSE: "Analyseren", logbook.JUDGE: "Beoordelen",
 }
 
 

@@ -24,6 +24,7 @@ from weerbaar import API_VERSION
 from weerbaar.access import auth, rights
 from weerbaar.access.models import WebSession
 from weerbaar.access.principal import Principal
+from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.clock import AMSTERDAM, as_utc
 from weerbaar.core.config import PACKAGE_DIR
 from weerbaar.core.errors import FieldError, Forbidden, NotFound
@@ -37,8 +38,15 @@ CSRF_HEADER = "X-CSRF-Token"
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
-STATUS_LABELS = {"nieuw": "Nieuw", "in_behandeling": "In behandeling", "gewogen": "Gewogen",
-                 "doorgezet": "Doorgezet", "afgesloten": "Afgesloten"}
+# The statuses of catalogus/signaalverloop.yaml by code (`use_catalogue` at start-up), in order.
+STATUS_LABELS: dict[str, str] = {}
+
+
+def use_catalogue(catalogue: Catalogue) -> None:
+    """Status names for every page and the `status` filter, from the catalogue the app runs on."""
+    if catalogue.signal_flow is not None:
+        STATUS_LABELS.clear()
+        STATUS_LABELS.update({s.code: s.naam for s in catalogue.signal_flow.statussen})
 READ_RIGHTS = (rights.SIGNAL_READ_OWN, rights.SIGNAL_READ_SHARED, rights.SIGNAL_READ_MUNICIPALITY)
 
 
