@@ -134,6 +134,36 @@ def basis_without_purpose(folder: Path) -> None:
     _edit(folder, "grondslagen.yaml", change)
 
 
+def transition_to_unknown_status(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(t for t in d["overgangen"] if t["code"] == "afsluiten")["naar"] = "vergeten"
+
+    _edit(folder, "signaalverloop.yaml", change)
+
+
+def weighing_outcome_without_status(folder: Path) -> None:
+    def change(d: Any) -> None:
+        d["weging"]["uitkomsten"]["bellen"] = "Even bellen"
+
+    _edit(folder, "signaalverloop.yaml", change)
+
+
+def transition_with_unknown_right(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(t for t in d["overgangen"] if t["code"] == "heropenen")["recht"] = "signalen.toveren"
+
+    _edit(folder, "signaalverloop.yaml", change)
+
+
+def flow_without_new(folder: Path) -> None:
+    def change(d: Any) -> None:
+        d["statussen"] = [st for st in d["statussen"] if st["code"] != "nieuw"]
+        for t in d["overgangen"]:
+            t["van"] = [v for v in t["van"] if v != "nieuw"] or ["in_behandeling"]
+
+    _edit(folder, "signaalverloop.yaml", change)
+
+
 PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
     (unknown_partner_type, ["hennepteelt", "onbekend partnertype", "bakkerij"]),
     (duplicate_indicator, ["indicatorcode HO-01", "komt voor", "horeca"]),
@@ -150,6 +180,10 @@ PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
                              "meer dan eens"]),
     (basis_for_unknown_partner, ["grondslagen.yaml", "wet_bibob", "onbekend organisatietype", "ruimtevaart"]),
     (basis_without_purpose, ["grondslagen.yaml", "doelen", "minstens 1"]),
+    (transition_to_unknown_status, ["signaalverloop.yaml", "afsluiten", "onbekende status 'vergeten'"]),
+    (weighing_outcome_without_status, ["signaalverloop.yaml", "wegen", "elke uitkomst", "bellen"]),
+    (transition_with_unknown_right, ["signaalverloop.yaml", "heropenen", "onbekend recht", "signalen.toveren"]),
+    (flow_without_new, ["signaalverloop.yaml", "'nieuw' ontbreekt"]),
 ]
 
 
