@@ -71,8 +71,19 @@ def test_demo_municipality_is_complete_and_spread(runtime):
         registered_months = {(sig.registered_at.year, sig.registered_at.month) for sig in signals}
         assert len(observed_months) >= 12 and len(registered_months) >= 12
         assert all(sig.registered_at.date() >= sig.observed_on for sig in signals)
-        history = {row.signal_id: row.at for row in s.scalars(select(SignalStatus))}
-        assert all(history[sig.id] == sig.registered_at for sig in signals)
+        rows: dict[str, list[SignalStatus]] = {}
+        for row in s.scalars(select(SignalStatus).order_by(SignalStatus.id)):
+            rows.setdefault(row.signal_id, []).append(row)
+        assert all(rows[sig.id][0].at == sig.registered_at and rows[sig.id][0].status == "nieuw" for sig in signals)
+        # The intake team's work so far, through the lifecycle: every status of the flow occurs,
+        # each step later than the one before, none in the future.
+        assert all([r.at for r in rows[sig.id]] == sorted(r.at for r in rows[sig.id]) for sig in signals)
+        current = Counter(rows[sig.id][-1].status for sig in signals)
+        assert set(current) == {st.code for st in runtime.catalogue.signal_flow.statussen}
+        assert current["nieuw"] >= 0.1 * len(signals), "a backlog waits for the intake team"
+        weighed = [r for sig in signals for r in rows[sig.id] if r.transition == "wegen"]
+        assert weighed and all(set(r.details["weging"]) == {"ernst", "concreetheid", "relevantie", "uitkomst"}
+                               for r in weighed)
 
         for sig in signals:
             codes = [i.code for i in sig.indicators]

@@ -22,6 +22,7 @@ from weerbaar.core.models import Address, Organisation, User
 from weerbaar.demo.geography import BUURTEN, Grid
 from weerbaar.demo.people import Company, Person
 from weerbaar.demo.texts import Mention, describe
+from weerbaar.intake.lifecycle import StatusChange, change_status, flow_of
 from weerbaar.intake.models import Signal
 from weerbaar.intake.schemas import parse_signal
 from weerbaar.intake.service import Provenance, register_signal, share_signal
@@ -145,6 +146,7 @@ class Planned:
 class SignalStats:
     signals: int = 0
     shares: int = 0
+    moved: int = 0  # signals the intake team has taken a step with
     persons: int = 0
     bsns: list[str] = field(default_factory=list)
 
@@ -387,7 +389,52 @@ def register_all(
         if progress is not None:
             progress(n, len(plans))
     stats.shares = _share_some(session, catalogue, rng, registered, principals["coordinator"], orgs, moment)
+    # Its own generator: the draws of `rng` after this point (and so the rest of the demo) stay as they were.
+    stats.moved = _move_some(session, catalogue, random.Random(f"signaalverloop:{stats.signals}:{stats.persons}"),
+                             registered, principals["coordinator"], moment)
     return stats
+
+
+# Older signals have been through the intake team: (outcome of the weighing, share of them).
+OUTCOMES = [("doorzetten_riec", 3), ("intern_beleggen", 4), ("verder_onderzoeken", 3), ("geen_actie", 2)]
+
+
+def _move_some(
+    session: Session, catalogue: Catalogue, rng: random.Random, registered: list[tuple[Signal, Planned]],
+    coordinator: Principal, moment: datetime,
+) -> int:
+    """The intake team's work so far: most signals older than three weeks had their intake check,
+    most of those were weighed, and some of the weighed ones are closed; newer ones wait."""
+    yes = {"ondermijning": True, "gemeentelijkeTaak": True, "grondgebied": True}
+    moved = 0
+    for signal, _planned in registered:
+        age = (moment - signal.registered_at).days
+        if age < 21 or signal.channel == "analyse" or rng.random() < 0.2:
+            continue
+        at = signal.registered_at + timedelta(days=rng.randint(2, 9))
+        if rng.random() < 0.08:
+            no = {**yes, "ondermijning": False}
+            change_status(session, coordinator, catalogue, signal.id, StatusChange(
+                "intake_negatief", "Geen ondermijning: een burenruzie zonder aanwijzingen.", intake=no), at=at)
+            moved += 1
+            continue
+        change_status(session, coordinator, catalogue, signal.id, StatusChange(
+            "intake_positief", "Past bij het fenomeen; gemeentelijke taak; in de gemeente.", intake=yes), at=at)
+        moved += 1
+        if age < 35 or rng.random() < 0.25:
+            continue
+        outcome = _weighted(rng, OUTCOMES)
+        scores = {"ernst": rng.randint(1, 3), "concreetheid": rng.randint(1, 3), "relevantie": rng.randint(1, 3)}
+        at += timedelta(days=rng.randint(3, 12))
+        change_status(session, coordinator, catalogue, signal.id, StatusChange(
+            "wegen", f"Gewogen aan de intaketafel: {flow_of(catalogue).weging.uitkomsten[outcome].lower()}.",
+            scores=scores, outcome=outcome), at=at)
+        if outcome != "geen_actie" and age > 90 and rng.random() < 0.4:
+            change_status(session, coordinator, catalogue, signal.id, StatusChange(
+                "afsluiten", "Opgepakt en afgerond; geen nieuwe signalen sindsdien."),
+                at=at + timedelta(days=rng.randint(20, 60)))
+    session.flush()
+    return moved
 
 
 def _share_some(

@@ -14,6 +14,7 @@ The analysis closes and reopens its own automatic signals through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -93,11 +94,13 @@ def _problems(flow: SignalFlow, transition: Transition, change: StatusChange) ->
 
 
 def change_status(
-    session: Session, principal: Principal, catalogue: Catalogue, signal_id: str, change: StatusChange
+    session: Session, principal: Principal, catalogue: Catalogue, signal_id: str, change: StatusChange,
+    *, at: datetime | None = None,
 ) -> SignalStatus:
     """Make one transition of a signal the principal can read; refuses, in Dutch, an unknown or
     incomplete transition (every problem at once), a signal it cannot see (NotFound), a transition
-    its role may not make (Forbidden) and one that does not start from the current status (Conflict)."""
+    its role may not make (Forbidden) and one that does not start from the current status (Conflict).
+    `at`: when it happened, for the demo's history (as `register_signal`'s); otherwise now."""
     flow = flow_of(catalogue)
     transition = flow.transitions.get(change.transition)
     if transition is None:
@@ -125,7 +128,7 @@ def change_status(
     if "weging" in transition.vereist:
         details["weging"] = {**{k: change.scores[k] for k in flow.weging.schalen}, "uitkomst": change.outcome}
     row = append_status(session, signal, target, principal, (change.reason or "").strip() or None,
-                        transition.code, details or None)
+                        transition.code, details or None, at=at)
     logbook.record(
         session, principal, logbook.JUDGE, object_type="signaal", object_id=signal.id,
         purpose=transition.naam, details={"overgang": transition.code, "van": status, "naar": target, **details},

@@ -210,11 +210,11 @@ def _status_row(
 
 def append_status(
     session: Session, signal: Signal, status: str, principal: Principal | None, note: str | None,
-    transition: str | None = None, details: dict[str, Any] | None = None,
+    transition: str | None = None, details: dict[str, Any] | None = None, at: datetime | None = None,
 ) -> SignalStatus:
     """Append a status; the history is never edited (the database refuses UPDATE/DELETE).
     `transition` and `details`: the lifecycle's transition and what was filled in for it."""
-    row = _status_row(signal, status, principal, note)
+    row = _status_row(signal, status, principal, note, at)
     row.transition, row.details = transition, details
     session.add(row)
     session.flush()
