@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from sqlalchemy import select
@@ -13,6 +13,14 @@ from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.models import Organisation
 
 router = APIRouter(tags=["Catalogus"])
+T = TypeVar("T")
+
+
+def _known(entries: dict[str, T], code: str) -> T:
+    """The catalogue entry with this code, or 404."""
+    if code not in entries:
+        raise NotFound()
+    return entries[code]
 
 
 def _phenomenon(p: Any, full: bool) -> dict[str, Any]:
@@ -35,10 +43,7 @@ def phenomena(rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
 
 @router.get("/fenomenen/{code}", summary="Eén fenomeen met zijn signaalkaart")
 def phenomenon(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
-    p = rt.catalogue.phenomena.get(code)
-    if p is None:
-        raise NotFound()
-    return _phenomenon(p, full=True)
+    return _phenomenon(_known(rt.catalogue.phenomena, code), full=True)
 
 
 @router.get("/organisaties", summary="Organisaties (ketenpartners)")
@@ -81,10 +86,7 @@ def legal_bases(rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
 
 @router.get("/grondslagen/{code}", summary="Eén grondslag")
 def legal_basis(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
-    basis = rt.catalogue.legal_bases.get(code)
-    if basis is None:
-        raise NotFound()
-    return _legal_basis(basis)
+    return _legal_basis(_known(rt.catalogue.legal_bases, code))
 
 
 def _instrument(i: Any) -> dict[str, Any]:
@@ -115,10 +117,7 @@ def instruments(rt: RuntimeDep, _: PrincipalDep, fenomeen: str | None = None,
 
 @router.get("/instrumenten/{code}", summary="Eén instrument")
 def instrument(code: str, rt: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
-    found = rt.catalogue.instruments.get(code)
-    if found is None:
-        raise NotFound()
-    return _instrument(found)
+    return _instrument(_known(rt.catalogue.instruments, code))
 
 
 @router.get("/signaalverloop", summary="Statussen van een signaal, de overgangen ertussen en de weging")
