@@ -137,3 +137,57 @@ def test_the_flow_is_published(app_client: TestClient, world: World) -> None:
     assert set(wegen["naarPerUitkomst"]) == set(body["weging"]["uitkomsten"]) == {
         "geen_actie", "intern_beleggen", "doorzetten_riec", "verder_onderzoeken"}
     assert set(body["weging"]["schalen"]) == {"ernst", "concreetheid", "relevantie"}
+
+
+# --- the same steps on the signal page (plain forms, no JavaScript) ---------------------------
+
+def test_the_intake_team_takes_the_steps_on_the_signal_page(
+        app_client: TestClient, world: World, signal_id: str) -> None:
+    from .test_web import login_as
+
+    csrf = login_as(app_client, world["coordinator"])
+    page = app_client.get(f"/signalen/{signal_id}").text
+    assert "Volgende stap" in page and "Intaketoets vastleggen" in page and "Weging vastleggen" not in page
+    # One answer missing and no reason: both named beside their fields, nothing stored.
+    r = app_client.post(f"/signalen/{signal_id}/status", data={
+        "csrf": csrf, "overgang": "intaketoets", "intaketoets.ondermijning": "ja",
+        "intaketoets.gemeentelijkeTaak": "ja"})
+    assert r.status_code == 422
+    assert "Beantwoord met ja of nee: Speelt het op ons grondgebied?" in r.text
+    assert "Geef de reden van deze stap in eigen woorden." in r.text
+    assert [h["status"] for h in history(app_client, world, signal_id)] == ["nieuw"]
+    r = app_client.post(f"/signalen/{signal_id}/status", follow_redirects=False, data={
+        "csrf": csrf, "overgang": "intaketoets", "intaketoets.ondermijning": "ja",
+        "intaketoets.gemeentelijkeTaak": "ja", "intaketoets.grondgebied": "ja", "reden": "Past bij hennep"})
+    assert r.status_code == 303
+    page = app_client.get(r.headers["location"]).text
+    assert "De stap is vastgelegd." in page and "Weging vastleggen" in page and "Intaketoets vastleggen" not in page
+    r = app_client.post(f"/signalen/{signal_id}/status", follow_redirects=False, data={
+        "csrf": csrf, "overgang": "wegen", "weging.ernst": "3", "weging.concreetheid": "2", "weging.relevantie": "3",
+        "weging.uitkomst": "intern_beleggen", "reden": "Voor de afdeling handhaving"})
+    assert r.status_code == 303
+    assert [h["status"] for h in history(app_client, world, signal_id)] == ["nieuw", "in_behandeling", "intern_belegd"]
+    assert "Afsluiten" in app_client.get(f"/signalen/{signal_id}").text
+
+
+def test_a_no_in_the_intake_form_closes_the_signal(app_client: TestClient, world: World, signal_id: str) -> None:
+    from .test_web import login_as
+
+    csrf = login_as(app_client, world["analist"])
+    r = app_client.post(f"/signalen/{signal_id}/status", follow_redirects=False, data={
+        "csrf": csrf, "overgang": "intaketoets", "intaketoets.ondermijning": "nee",
+        "intaketoets.gemeentelijkeTaak": "ja", "intaketoets.grondgebied": "ja", "reden": "Burenruzie"})
+    assert r.status_code == 303
+    steps = history(app_client, world, signal_id)
+    assert (steps[-1]["status"], steps[-1]["overgang"]) == ("afgesloten", "intake_negatief")
+
+
+def test_a_partner_sees_no_steps_and_may_not_post_them(app_client: TestClient, world: World, signal_id: str) -> None:
+    from .test_web import login_as
+
+    csrf = login_as(app_client, world["woco"])
+    page = app_client.get(f"/signalen/{signal_id}")
+    assert page.status_code == 200 and "Volgende stap" not in page.text
+    r = app_client.post(f"/signalen/{signal_id}/status", data={
+        "csrf": csrf, "overgang": "afsluiten", "reden": "klaar"})
+    assert r.status_code == 403

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from weerbaar.access import rights
 from weerbaar.core import clock
-from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
-from weerbaar.intake import queries, serialize, service
+from weerbaar.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from weerbaar.intake import lifecycle, queries, serialize, service
 from weerbaar.intake.schemas import LocatieIn, parse_signal, validate_model
 from weerbaar.resolve import incremental
 from weerbaar.web import lookups
@@ -127,7 +127,9 @@ def _signal_id(raw: str) -> str:
 
 def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | None = None,
                  share_values: dict[str, str] | None = None, status: int = 200,
-                 phenomenon_errors: list[FieldError] | None = None) -> Response:
+                 phenomenon_errors: list[FieldError] | None = None,
+                 step: tuple[str, dict[str, str], list[FieldError], str | None] | None = None) -> Response:
+    """`step`: a lifecycle form sent back (its form, values, field errors and a refusal)."""
     page.require(*READ_RIGHTS, reason=NO_READ)
     try:
         row = queries.get_signal(page.db, page.principal, page.rt.catalogue, signal_id)
@@ -143,7 +145,11 @@ def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | No
                if o.id != s.organisation_id and o.id not in {sh.organisation_id for sh in shares or []}]
     notice = {"opgeslagen": "Het signaal is opgeslagen.",
               "gedeeld": "Het signaal is gedeeld.",
-              "fenomeen": "Het fenomeen is vastgesteld."}.get(page.request.query_params.get("melding", ""))
+              "fenomeen": "Het fenomeen is vastgesteld.",
+              "status": "De stap is vastgelegd."}.get(page.request.query_params.get("melding", ""))
+    flow = lifecycle.flow_of(page.rt.catalogue)
+    possible = {t.code for t in lifecycle.possible_transitions(page.rt.catalogue, page.principal, row.status)}
+    step_form, step_values, step_errors, step_refusal = step or (None, {}, [], None)
     return page.render(
         "signal_detail.html", status, title="Signaal", s=detail, signal=s,
         address=lookups.address(page.db, s.address_id), areas=areas, may_share=may_share,
@@ -152,6 +158,12 @@ def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | No
         may_confirm=page.can(service.CONFIRM_RIGHT),
         phenomena=[(p.code, p.naam) for p in page.rt.catalogue.phenomena.values()],
         phenomenon_errors=by_field(shown_errors(phenomenon_errors or [], [])),
+        steps=[t for t in flow.overgangen if t.code in possible and t.code != "intake_negatief"],
+        intake_questions=lifecycle.INTAKE_QUESTIONS, weighing=flow.weging,
+        scale_options={key: [(str(n), f"{n} – {text}") for n, text in scale.niveaus.items()]
+                       for key, scale in flow.weging.schalen.items()},
+        step_form=step_form, step_values=step_values, step_refusal=step_refusal,
+        step_errors=by_field(shown_errors(step_errors, [])),
     )
 
 
@@ -190,3 +202,32 @@ def confirm_phenomenon(signal_id: str, page: PageDep, posted: FormDep) -> Respon
     except ValidationFailed as exc:
         return _detail_page(page, sid, status=422, phenomenon_errors=exc.errors)
     return RedirectResponse(f"/signalen/{sid}?melding=fenomeen", 303)
+
+
+@router.post("/signalen/{signal_id}/status")
+def change_status(signal_id: str, page: PageDep, posted: FormDep) -> Response:
+    """One step of the lifecycle from a plain form. The intake form is one form for both
+    outcomes: three yes answers lead on to the weighing, a no closes the signal."""
+    sid = _signal_id(signal_id)
+    values = {k: v for k, v in posted.items() if isinstance(v, str)}
+    form = values.get("overgang", "")
+    answers = {k: {"ja": True, "nee": False}.get(values.get(f"intaketoets.{k}", ""))
+               for k in lifecycle.INTAKE_QUESTIONS}
+    transition = form
+    if form == "intaketoets":
+        transition = "intake_negatief" if False in answers.values() else "intake_positief"
+    flow = lifecycle.flow_of(page.rt.catalogue)
+    scores = {k: int(values[f"weging.{k}"]) for k in flow.weging.schalen
+              if values.get(f"weging.{k}", "").isdigit() and len(values[f"weging.{k}"]) < 3}
+    change = lifecycle.StatusChange(
+        transition, values.get("reden"),
+        intake={k: v for k, v in answers.items() if v is not None} if form == "intaketoets" else None,
+        scores=scores, outcome=values.get("weging.uitkomst") or None)
+    try:
+        with refused_as_pages(page):
+            lifecycle.change_status(page.db, page.principal, page.rt.catalogue, sid, change)
+    except ValidationFailed as exc:
+        return _detail_page(page, sid, status=422, step=(form, values, exc.errors, None))
+    except Conflict as exc:
+        return _detail_page(page, sid, status=409, step=(form, values, [], exc.reason))
+    return RedirectResponse(f"/signalen/{sid}?melding=status#geschiedenis", 303)
