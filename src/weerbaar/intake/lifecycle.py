@@ -75,10 +75,11 @@ def _problems(flow: SignalFlow, transition: Transition, change: StatusChange) ->
         if all(isinstance(answers.get(k), bool) for k in INTAKE_QUESTIONS):
             positive = all(answers[k] for k in INTAKE_QUESTIONS)
             if positive != (transition.intaketoets_uitslag == "ja"):
-                other = next(t.naam for t in flow.overgangen if t.intaketoets_uitslag == ("ja" if positive else "nee"))
+                other = next((t.naam for t in flow.overgangen
+                              if t.intaketoets_uitslag == ("ja" if positive else "nee")), None)
                 errors.append(FieldError("intaketoets", "uitslag_past_niet", (
                     "Alle drie de vragen zijn met ja beantwoord" if positive else "Minstens een vraag is met nee "
-                    "beantwoord") + f"; kies '{other}'."))
+                    "beantwoord") + (f"; kies '{other}'." if other else "; deze overgang past daar niet bij.")))
     if "weging" in transition.vereist:
         for key, scale in flow.weging.schalen.items():
             level = change.scores.get(key)
