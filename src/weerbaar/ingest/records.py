@@ -100,10 +100,6 @@ _CANONICAL = json_encoder(sort_keys=True, ensure_ascii=False, separators=(",", "
 _PLAIN = json_encoder()  # json.dumps with its defaults
 
 
-def content_hash(data: dict[str, Any], extras: dict[str, Any]) -> str:
-    return encoded_content(data, extras)[0]
-
-
 class EncodedJSON(str):
     """A JSON document already encoded: `BulkInsert` stores the text as it is."""
 
