@@ -319,7 +319,7 @@ class StatuswijzigingIn(InputModel):
 async def change_status(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
                         principal: PrincipalDep) -> JSONResponse:
     b: StatuswijzigingIn = validate_model(StatuswijzigingIn, await _json(request))
-    scores = {k: v for k, v in (b.weging.model_extra or {}).items()} if b.weging else {}
+    scores = dict(b.weging.model_extra or {}) if b.weging else {}
     change = lifecycle.StatusChange(
         transition=b.overgang, reason=b.reden,
         intake=b.intaketoets.model_dump() if b.intaketoets else None,

@@ -357,8 +357,15 @@ class BulkInsert:
             return
         self._execute(rows, self.steps)
 
-    def insert_tuples(self, rows: list[tuple[Any, ...]]) -> None:
-        """`insert`, for rows given as tuples in the order of `columns` (no dict per row)."""
+    def insert_tuples(self, rows: list[tuple[Any, ...]], batch: int = 50_000) -> None:
+        """`insert`, for rows given as tuples in the order of `columns` (no dict per row), `batch`
+        rows per statement."""
+        if len(rows) > batch:
+            for i in range(0, len(rows), batch):
+                self.insert_tuples(rows[i : i + batch], batch)
+            return
+        if not rows:
+            return
         if not self.direct:
             self.insert([dict(zip(self.columns, row, strict=True)) for row in rows])
             return

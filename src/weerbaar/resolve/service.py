@@ -635,9 +635,7 @@ def _write_subjects(
             link_rows.append((subject_id, mention.record_id, mention.role, run_id, edge.probability, explanation,
                               stamp))
     _bulk_insert(session, Subject, new_subjects)
-    links = BulkInsert(session, _table_of(SubjectLink), _LINK_COLUMNS)
-    for i in range(0, len(link_rows), 50_000):
-        links.insert_tuples(link_rows[i : i + 50_000])
+    BulkInsert(session, _table_of(SubjectLink), _LINK_COLUMNS).insert_tuples(link_rows)
     updates += [{"id": old, "merged_into": into, "retired_at": stamp} for old, into in merged.items()]
     # Every mention vanished (its records were withdrawn): keep the id, mark it retired.
     gone = existing - set(assignment.values()) - set(merged)
@@ -666,8 +664,7 @@ def _write_group_links(
         if len(rows) >= 50_000:
             writer.insert_tuples(rows)
             rows = []
-    if rows:
-        writer.insert_tuples(rows)
+    writer.insert_tuples(rows)
 
 
 _LINK_COLUMNS = ("subject_id", "record_id", "role", "run_id", "probability", "explanation", "linked_at")
@@ -743,8 +740,7 @@ def _write_keys(session: Session, kind: str, result: KindResult, assignment: dic
             rows.update(dict.fromkeys((subject_id, f"{k}:{v}"[:KEY_LENGTH]) for k, v in pairs_of(m)))
         ordered = list(rows)
     writer = BulkInsert(session, _table_of(SubjectKey), ("subject_id", "key"))
-    for i in range(0, len(ordered), 50_000):
-        writer.insert_tuples(ordered[i : i + 50_000])
+    writer.insert_tuples(ordered)
 
 
 def iter_mentions(session: Session, subject_ids: list[str]) -> Iterator[tuple[str, SourceRecord, Mention]]:

@@ -158,7 +158,9 @@ def _detail_page(page: Page, signal_id: str, share_errors: list[FieldError] | No
         may_confirm=page.can(service.CONFIRM_RIGHT),
         phenomena=[(p.code, p.naam) for p in page.rt.catalogue.phenomena.values()],
         phenomenon_errors=by_field(shown_errors(phenomenon_errors or [], [])),
-        steps=[t for t in flow.overgangen if t.code in possible and t.code != "intake_negatief"],
+        # The intake transitions (one per result of the check) share one form.
+        steps=[t for t in flow.overgangen if t.code in possible
+               and ("intaketoets" not in t.vereist or t.intaketoets_uitslag == "ja")],
         intake_questions=lifecycle.INTAKE_QUESTIONS, weighing=flow.weging,
         scale_options={key: [(str(n), f"{n} – {text}") for n, text in scale.niveaus.items()]
                        for key, scale in flow.weging.schalen.items()},
@@ -213,10 +215,11 @@ def change_status(signal_id: str, page: PageDep, posted: FormDep) -> Response:
     form = values.get("overgang", "")
     answers = {k: {"ja": True, "nee": False}.get(values.get(f"intaketoets.{k}", ""))
                for k in lifecycle.INTAKE_QUESTIONS}
-    transition = form
-    if form == "intaketoets":
-        transition = "intake_negatief" if False in answers.values() else "intake_positief"
     flow = lifecycle.flow_of(page.rt.catalogue)
+    transition = form
+    if form == "intaketoets":  # the catalogue's intake transition for this result of the check
+        result = "nee" if False in answers.values() else "ja"
+        transition = next((t.code for t in flow.overgangen if t.intaketoets_uitslag == result), form)
     scores = {k: int(values[f"weging.{k}"]) for k in flow.weging.schalen
               if values.get(f"weging.{k}", "").isdigit() and len(values[f"weging.{k}"]) < 3}
     change = lifecycle.StatusChange(
