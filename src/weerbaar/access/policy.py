@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_
 
 from weerbaar.access import rights
 from weerbaar.access.principal import Principal
+from weerbaar.cases.models import Case, CaseAction, CaseParticipant, CaseShareItem, Threat
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.detect.models import RiskScore
 from weerbaar.ingest.models import SourceRecord
@@ -75,3 +76,54 @@ def subjects_visible(principal: Principal) -> ColumnElement[bool]:
     if principal.can(rights.SOURCES_READ) and principal.municipality_code:
         return Subject.municipality_code == principal.municipality_code
     return false()
+
+
+def case_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
+    """Which cases this principal may open: every case of its own municipality (the intake team
+    and analysts), or a case its organisation was invited to (a participant). Anyone else gets
+    a 404: an organisation not invited does not learn that the case exists."""
+    grounds: list[ColumnElement[bool]] = []
+    if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
+        grounds.append(Case.municipality_code == principal.municipality_code)
+    if principal.can(rights.CASES_PARTICIPATE):
+        grounds.append(exists().where(CaseParticipant.case_id == Case.id,
+                                      CaseParticipant.organisation_id == principal.organisation_id))
+    if not grounds:
+        return false()
+    allowed_levels = catalogue.confidentiality_levels[: principal.max_confidentiality_rank + 1]
+    return and_(or_(*grounds), Case.confidentiality.in_(allowed_levels))
+
+
+def sees_whole_case(principal: Principal, case: Case) -> bool:
+    """The municipality's own readers see all of a case; a participant only what was shared."""
+    return (principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code is not None
+            and case.municipality_code == principal.municipality_code)
+
+
+def case_items_shared(principal: Principal, case_id: str, object_type: str, object_id: ColumnElement[str]
+                      ) -> ColumnElement[bool]:
+    """Privacy check 2A as a filter: whether a case's signal or subject was shared with the
+    principal's organisation (added to queries of a participant that does not see the whole case)."""
+    return exists().where(CaseShareItem.case_id == case_id,
+                          CaseShareItem.organisation_id == principal.organisation_id,
+                          CaseShareItem.object_type == object_type, CaseShareItem.object_id == object_id)
+
+
+def actions_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
+    """Actions: those of cases the principal may open, and any action its organisation owns."""
+    visible_case = exists().where(Case.id == CaseAction.case_id, case_visible(principal, catalogue))
+    grounds: list[ColumnElement[bool]] = [visible_case]
+    if principal.can(rights.CASES_PARTICIPATE) or principal.can(rights.ACTIONS_UPDATE_OWN):
+        grounds.append(CaseAction.organisation_id == principal.organisation_id)
+    if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
+        grounds.append(CaseAction.municipality_code == principal.municipality_code)
+    return or_(*grounds)
+
+
+def threats_visible(principal: Principal) -> ColumnElement[bool]:
+    """The threats register: restricted to holders of dreigingen.lezen in the own municipality;
+    whoever registered a threat keeps seeing their own report."""
+    grounds: list[ColumnElement[bool]] = [Threat.registered_by_id == principal.user_id]
+    if principal.can(rights.THREATS_READ) and principal.municipality_code:
+        grounds.append(Threat.municipality_code == principal.municipality_code)
+    return or_(*grounds)

@@ -23,6 +23,14 @@ MATCHES_JUDGE = "koppelingen.beoordelen"
 ANALYSIS_RUN = "analyse.uitvoeren"
 RISK_READ = "risico.lezen"
 RISK_EXPLAIN = "risico.verklaren"
+PRIVACY_CHECK = "privacytoets.vastleggen"
+KNOWNNESS_ASK = "bekendheid.bevragen"
+CASES_MANAGE = "casussen.beheren"
+CASES_READ_MUNICIPALITY = "casussen.lezen.gemeente"
+CASES_PARTICIPATE = "casussen.deelnemen"
+ACTIONS_UPDATE_OWN = "acties.bijwerken.eigen_organisatie"
+THREATS_REGISTER = "dreigingen.registreren"
+THREATS_READ = "dreigingen.lezen"
 
 RIGHTS: dict[str, str] = {
     SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
@@ -66,6 +74,35 @@ RIGHTS: dict[str, str] = {
     RISK_READ: (
         "Laat toe om de risicolijsten van adressen, personen en bedrijven van de eigen gemeente "
         "te zien, met de indicatoren en gegevens achter elke score."
+    ),
+    PRIVACY_CHECK: (
+        "Laat toe om privacytoets 1 vast te leggen (grondslag, doel, noodzaak, proportionaliteit, "
+        "subsidiariteit) voor een vooronderzoek of casus, waarna de eigen organisatie de gegevens van "
+        "de betrokken subjecten mag inzien; zonder toets is alleen hit/no-hit zichtbaar."
+    ),
+    KNOWNNESS_ASK: (
+        "Laat toe om met doel en grondslag te vragen of een persoon, bedrijf of adres bij andere "
+        "organisaties bekend is (hit/no-hit, nooit inhoud). Elke vraag wordt gelogd en de bevraagde "
+        "organisaties zien dat zij zijn bevraagd."
+    ),
+    CASES_MANAGE: (
+        "Laat toe om vooronderzoeken en casussen van de eigen gemeente te openen, partners uit te "
+        "nodigen, per deelnemer te bepalen wat wordt gedeeld (privacytoets 2A), de integrale weging en "
+        "besluiten vast te leggen (privacytoets 2B), acties af te spreken, overleggen te plannen en "
+        "casussen af te sluiten of te heropenen."
+    ),
+    CASES_READ_MUNICIPALITY: "Laat toe om alle casussen van de eigen gemeente te lezen.",
+    CASES_PARTICIPATE: (
+        "Laat toe om casussen te lezen waaraan de eigen organisatie deelneemt, beperkt tot wat "
+        "uitdrukkelijk met de eigen organisatie is gedeeld."
+    ),
+    ACTIONS_UPDATE_OWN: "Laat toe om de voortgang van acties van de eigen organisatie bij te werken.",
+    THREATS_REGISTER: (
+        "Laat toe om een bedreiging of intimidatie van een ambtenaar, handhaver of bestuurder te melden."
+    ),
+    THREATS_READ: (
+        "Laat toe om het register van bedreigingen en intimidatie van de eigen gemeente te lezen "
+        "(beperkte toegang)."
     ),
     RISK_EXPLAIN: (
         "Laat toe om een vermelding op een risicolijst als verklaard te markeren (met reden), "

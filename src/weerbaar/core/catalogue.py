@@ -185,6 +185,43 @@ class SignalFlow(_Strict):
         return {t.code: t for t in self.overgangen}
 
 
+CASE_REQUIREMENTS = ("reden", "besluit", "resultaat", "nazorgdatum")
+# Statuses the code itself sets: a new case starts here; closing makes it read-only.
+CASE_FIXED_STATUSES = ("informatiepositie", "afgesloten")
+
+
+class CaseTransition(_Strict):
+    """casusverloop.yaml: one allowed change of a case's status."""
+
+    code: Code
+    naam: Text
+    van: list[Code] = Field(min_length=1)
+    naar: Code
+    recht: Text
+    vereist: list[Text] = Field(default_factory=list)
+
+
+class CaseFlow(_Strict):
+    """casusverloop.yaml: statuses, transitions, results, action statuses, share fields, threats."""
+
+    versie: int = Field(ge=1)
+    statussen: list[FlowStatus] = Field(min_length=2)
+    overgangen: list[CaseTransition] = Field(min_length=1)
+    resultaten: dict[Code, Text] = Field(min_length=1)
+    actiestatussen: dict[Code, Text] = Field(min_length=2)
+    deelvelden: dict[Code, Text] = Field(min_length=1)
+    dreigingssoorten: dict[Code, Text] = Field(min_length=1)
+    doelwitten: dict[Code, Text] = Field(min_length=1)
+
+    @cached_property
+    def statuses(self) -> dict[str, FlowStatus]:
+        return {s.code: s for s in self.statussen}
+
+    @cached_property
+    def transitions(self) -> dict[str, CaseTransition]:
+        return {t.code: t for t in self.overgangen}
+
+
 class CatalogueError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -217,6 +254,7 @@ class Catalogue:
         self.legal_bases: dict[str, LegalBasis] = {}  # grondslagen.yaml
         self.instruments: dict[str, Instrument] = {}  # instrumenten.yaml
         self.signal_flow: SignalFlow | None = None  # signaalverloop.yaml
+        self.case_flow: CaseFlow | None = None  # casusverloop.yaml
         self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
@@ -299,6 +337,7 @@ def load_catalogue(folder: Path) -> Catalogue:
     bases, instruments = _intervention_part(
         folder, phenomenon_files, {t.code for t in org_types.organisatietypen} if org_types else None, problems)
     flow = _flow_part(folder, problems)
+    case_flow = _case_flow_part(folder, problems)
     if problems:
         raise CatalogueError(problems)
     catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
@@ -306,6 +345,7 @@ def load_catalogue(folder: Path) -> Catalogue:
     catalogue.detection = detection
     catalogue.suggestion = suggestion
     catalogue.signal_flow = flow
+    catalogue.case_flow = case_flow
     catalogue.legal_bases = {b.code: b for b in bases or []}
     catalogue.instruments = {i.code: i for i in instruments or []}
     catalogue.version = _version(folder)
@@ -450,6 +490,41 @@ def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
     for key, scale in flow.weging.schalen.items():
         if sorted(scale.niveaus) != list(range(1, len(scale.niveaus) + 1)):
             problems.append(f"{name}: schaal '{key}' moet niveaus 1, 2, ... zonder gaten hebben")
+    return flow
+
+
+def _case_flow_part(folder: Path, problems: list[str]) -> CaseFlow | None:
+    """casusverloop.yaml: statuses and transitions of a case, every reference checked."""
+    from weerbaar.access.rights import RIGHTS
+
+    name = "casusverloop.yaml"
+    flow: CaseFlow | None = _parse(CaseFlow, _read(folder / name, problems), name, problems)
+    if flow is None:
+        return None
+    codes = [s.code for s in flow.statussen]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"{name}: status '{code}' komt meer dan eens voor")
+    for code in CASE_FIXED_STATUSES:
+        if code not in codes:
+            problems.append(f"{name}: de status '{code}' ontbreekt; Weerbaar zet die zelf")
+    seen: set[str] = set()
+    for t in flow.overgangen:
+        where = f"{name}: overgang '{t.code}'"
+        if t.code in seen:
+            problems.append(f"{where} komt meer dan eens voor")
+        seen.add(t.code)
+        for status in [*t.van, t.naar]:
+            if status not in codes:
+                problems.append(f"{where} noemt onbekende status '{status}'")
+        for need in t.vereist:
+            if need not in CASE_REQUIREMENTS:
+                problems.append(f"{where} vereist onbekend '{need}'; kies uit {', '.join(CASE_REQUIREMENTS)}")
+        if t.naar == "afgesloten" and not {"resultaat", "nazorgdatum"} <= set(t.vereist):
+            problems.append(f"{where}: afsluiten vereist een resultaat en een nazorgdatum (effectmeting)")
+        if t.recht not in RIGHTS:
+            problems.append(f"{where} noemt onbekend recht '{t.recht}'")
+    if "open" not in flow.actiestatussen:
+        problems.append(f"{name}: de actiestatus 'open' ontbreekt; een nieuwe actie krijgt die")
     return flow
 
 

@@ -4,6 +4,7 @@ This is the one place that looks outward from core; it exists only for Alembic a
 """
 
 from weerbaar.access import models as _access  # noqa: F401
+from weerbaar.cases import models as _cases  # noqa: F401
 from weerbaar.core.models import Base
 from weerbaar.detect import models as _detect  # noqa: F401
 from weerbaar.ingest import models as _ingest  # noqa: F401

@@ -1,0 +1,1 @@
+"""Cases: pre-cases, privacy checks, the case table, decisions, actions, meetings, threats."""
