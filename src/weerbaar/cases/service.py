@@ -172,7 +172,10 @@ def open_case(session: Session, principal: Principal, catalogue: Catalogue, new:
             errors.append(FieldError(f"subjecten[{i}]", "onbekend", "Onbekend subject."))
     if new.phenomenon and new.phenomenon not in catalogue.phenomena:
         errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{new.phenomenon}'."))
-    level = new.confidentiality or catalogue.confidentiality_levels[min(1, len(catalogue.confidentiality_levels) - 1)]
+    # By default as confidential as the most confidential of its signals.
+    levels = [lvl for lvl in session.scalars(select(Signal.confidentiality).where(Signal.id.in_(visible)))
+              if lvl in catalogue.confidentiality]
+    level = new.confidentiality or max(levels, key=catalogue.confidentiality_rank, default="intern")
     if level not in catalogue.confidentiality:
         errors.append(FieldError("vertrouwelijkheid", "onbekend",
                                  "Kies uit " + ", ".join(catalogue.confidentiality_levels) + "."))
@@ -519,6 +522,28 @@ def _responsible_shown(principal: Principal, action: CaseAction, organisation_na
     return f"medewerker van {organisation_name}"
 
 
+def _actions(session: Session, principal: Principal, catalogue: Catalogue, *conditions: Any,
+             on: date | None = None) -> list[ActionView]:
+    """Actions the principal may see (the permission layer's filter plus `conditions`), each with
+    its latest status; `on`: the day against which deadlines count (default today)."""
+    day = on or today()
+    latest = (select(ActionUpdate.action_id, func.max(ActionUpdate.id).label("last"))
+              .group_by(ActionUpdate.action_id).subquery())
+    query = (select(CaseAction, ActionUpdate.status, Case.number, Case.title, Organisation.name)
+             .join(latest, latest.c.action_id == CaseAction.id)
+             .join(ActionUpdate, ActionUpdate.id == latest.c.last)
+             .join(Organisation, Organisation.id == CaseAction.organisation_id)
+             .outerjoin(Case, Case.id == CaseAction.case_id)
+             .where(actions_visible(principal, catalogue), *[c for c in conditions if c is not None]))
+    rows = session.execute(query.order_by(CaseAction.deadline, CaseAction.created_at)).all()
+    whole_for = principal.municipality_code if principal.can(rights.CASES_READ_MUNICIPALITY) else None
+    return [ActionView(a, st, number, title, org_name,
+                       a.deadline < day and st not in ACTION_DONE,
+                       _responsible_shown(principal, a, org_name,
+                                          whole_for is not None and a.municipality_code == whole_for))
+            for a, st, number, title, org_name in rows]
+
+
 def list_actions(session: Session, principal: Principal, catalogue: Catalogue, *, status: str | None = None,
                  case_id: str | None = None, organisation_id: str | None = None,
                  on: date | None = None) -> list[ActionView]:
@@ -529,31 +554,33 @@ def list_actions(session: Session, principal: Principal, catalogue: Catalogue, *
         raise ValidationFailed([FieldError("status", "onbekend", "Kies uit " + ", ".join(
             [*flow.actiestatussen, OVERDUE]) + ".")])
     day = on or today()
-    latest = (select(ActionUpdate.action_id, func.max(ActionUpdate.id).label("last"))
-              .group_by(ActionUpdate.action_id).subquery())
-    query = (select(CaseAction, ActionUpdate.status, Case.number, Case.title, Organisation.name, Case.municipality_code)
-             .join(latest, latest.c.action_id == CaseAction.id)
-             .join(ActionUpdate, ActionUpdate.id == latest.c.last)
-             .join(Organisation, Organisation.id == CaseAction.organisation_id)
-             .outerjoin(Case, Case.id == CaseAction.case_id)
-             .where(actions_visible(principal, catalogue)))
-    if case_id:
-        query = query.where(CaseAction.case_id == case_id)
-    if organisation_id:
-        query = query.where(CaseAction.organisation_id == organisation_id)
+    conditions: list[Any] = [CaseAction.case_id == case_id if case_id else None,
+                             CaseAction.organisation_id == organisation_id if organisation_id else None]
     if status == OVERDUE:
-        query = query.where(CaseAction.deadline < day, ActionUpdate.status.not_in(ACTION_DONE))
+        conditions += [CaseAction.deadline < day, ActionUpdate.status.not_in(ACTION_DONE)]
     elif status:
-        query = query.where(ActionUpdate.status == status)
-    rows = session.execute(query.order_by(CaseAction.deadline, CaseAction.created_at)).all()
-    whole_for = principal.municipality_code if principal.can(rights.CASES_READ_MUNICIPALITY) else None
-    out = [ActionView(a, st, number, title, org_name,
-                      a.deadline < day and st not in ACTION_DONE,
-                      _responsible_shown(principal, a, org_name, whole_for is not None and muni == whole_for))
-           for a, st, number, title, org_name, muni in rows]
+        conditions.append(ActionUpdate.status == status)
+    out = _actions(session, principal, catalogue, *conditions, on=day)
     logbook.record(session, principal, logbook.LIST, object_type="acties", purpose="acties raadplegen",
                    details={"status": status, "aantal": len(out)})
     return out
+
+
+def get_action(session: Session, principal: Principal, catalogue: Catalogue, action_id: str, *,
+               log: bool = True) -> ActionView:
+    found = _actions(session, principal, catalogue, CaseAction.id == action_id)
+    if not found:
+        raise NotFound()
+    if log:
+        logbook.record(session, principal, logbook.READ, object_type="actie", object_id=action_id,
+                       purpose="actie inzien")
+    return found[0]
+
+
+def list_actions_of_case(session: Session, principal: Principal, catalogue: Catalogue,
+                         case_id: str) -> list[ActionView]:
+    """The case's actions without a separate log entry (the case read is logged)."""
+    return _actions(session, principal, catalogue, CaseAction.case_id == case_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -666,7 +693,7 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
     history = list(session.scalars(select(CaseStatus).where(CaseStatus.case_id == case.id).order_by(CaseStatus.id)))
     participants = list(session.execute(
         select(CaseParticipant, Organisation).join(Organisation, Organisation.id == CaseParticipant.organisation_id)
-        .where(CaseParticipant.case_id == case.id).order_by(CaseParticipant.at, Organisation.name)).tuples())
+        .where(CaseParticipant.case_id == case.id).order_by(CaseParticipant.at, Organisation.name)).all())
     signal_query = (select(Signal).join(CaseSignal, CaseSignal.signal_id == Signal.id)
                     .where(CaseSignal.case_id == case.id).order_by(Signal.observed_on, Signal.id))
     subject_query = (select(Subject).join(CaseSubject, CaseSubject.subject_id == Subject.id)
@@ -702,25 +729,6 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
     if status == STATUS_CLOSED and whole:
         view.repeat_signals = repeat_signals(session, principal, catalogue, view)
     return view
-
-
-def list_actions_of_case(session: Session, principal: Principal, catalogue: Catalogue,
-                         case_id: str) -> list[ActionView]:
-    """The case's actions without a separate log entry (the case read is logged)."""
-    latest = (select(ActionUpdate.action_id, func.max(ActionUpdate.id).label("last"))
-              .group_by(ActionUpdate.action_id).subquery())
-    rows = session.execute(
-        select(CaseAction, ActionUpdate.status, Organisation.name, Case.municipality_code)
-        .join(latest, latest.c.action_id == CaseAction.id).join(ActionUpdate, ActionUpdate.id == latest.c.last)
-        .join(Organisation, Organisation.id == CaseAction.organisation_id)
-        .join(Case, Case.id == CaseAction.case_id)
-        .where(CaseAction.case_id == case_id, case_visible(principal, catalogue))
-        .order_by(CaseAction.deadline, CaseAction.created_at)).all()
-    day = today()
-    whole = principal.can(rights.CASES_READ_MUNICIPALITY)
-    return [ActionView(a, st, None, None, name, a.deadline < day and st not in ACTION_DONE,
-                       _responsible_shown(principal, a, name, whole and muni == principal.municipality_code))
-            for a, st, name, muni in rows]
 
 
 def repeat_signals(session: Session, principal: Principal, catalogue: Catalogue, view: CaseView) -> list[Signal]:
@@ -771,7 +779,7 @@ def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, 
     rows = session.execute(query.order_by(Case.created_at.desc(), Case.number.desc())).all()
     ids = [c.id for c, _ in rows]
     counts = dict(session.execute(select(CaseParticipant.case_id, func.count()).where(
-        CaseParticipant.case_id.in_(ids)).group_by(CaseParticipant.case_id)).tuples().all())
+        CaseParticipant.case_id.in_(ids)).group_by(CaseParticipant.case_id)).all())
     day = today()
     a_latest = (select(ActionUpdate.action_id, func.max(ActionUpdate.id).label("last"))
                 .group_by(ActionUpdate.action_id).subquery())
@@ -780,7 +788,7 @@ def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, 
     for case_id, deadline in session.execute(
             select(CaseAction.case_id, CaseAction.deadline).join(a_latest, a_latest.c.action_id == CaseAction.id)
             .join(ActionUpdate, ActionUpdate.id == a_latest.c.last)
-            .where(CaseAction.case_id.in_(ids), ActionUpdate.status.not_in(ACTION_DONE))).tuples():
+            .where(CaseAction.case_id.in_(ids), ActionUpdate.status.not_in(ACTION_DONE))):
         open_counts[case_id] = open_counts.get(case_id, 0) + 1
         if deadline < day:
             overdue_counts[case_id] = overdue_counts.get(case_id, 0) + 1
