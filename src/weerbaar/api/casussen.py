@@ -25,8 +25,8 @@ MAX_ITEMS = 500
 ERRORS_422: dict[int | str, dict[str, Any]] = {422: {"description": "Ongeldige invoer; alle fouten in invalidParams"}}
 ERRORS_CASE: dict[int | str, dict[str, Any]] = {
     404: {"description": "Onbekende casus, of een casus waaraan uw organisatie niet deelneemt"},
-               409: {"description": "De casus is afgesloten (alleen-lezen) of de overgang kan niet vanuit de "
-                                    "huidige status"}, **ERRORS_422}
+    409: {"description": "De casus is afgesloten (alleen-lezen) of de overgang kan niet vanuit de huidige status"},
+    **ERRORS_422}
 
 
 def _valid_id(value: str) -> str:
