@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
+from weerbaar.api import dreigingen
 from weerbaar.api import catalogus, deps, koppelingen, logboek, risico, signalen, subjecten
 
 PREFIX = "/api/v1"
 BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
-               subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn)
+               subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn,
+               dreigingen.DreigingIn)
 
 
 def router() -> APIRouter:
@@ -25,6 +27,7 @@ def router() -> APIRouter:
     r.include_router(risico.addresses)
     r.include_router(risico.subjects)
     r.include_router(risico.indicators)
+    r.include_router(dreigingen.router)
     return r
 
 
