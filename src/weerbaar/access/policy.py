@@ -6,11 +6,23 @@ which keeps list endpoints fast and makes the rule auditable in one place.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import aliased
 
 from weerbaar.access import rights
 from weerbaar.access.principal import Principal
-from weerbaar.cases.models import Case, CaseAction, CaseParticipant, CaseShareItem, Threat
+from weerbaar.cases.models import (
+    Case,
+    CaseAction,
+    CaseParticipant,
+    CaseShareItem,
+    PreCase,
+    PrivacyCheck,
+    PrivacyCheckSubject,
+    Threat,
+)
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.detect.models import RiskScore
 from weerbaar.ingest.models import SourceRecord
@@ -86,8 +98,10 @@ def case_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bo
     if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
         grounds.append(Case.municipality_code == principal.municipality_code)
     if principal.can(rights.CASES_PARTICIPATE):
-        grounds.append(exists().where(CaseParticipant.case_id == Case.id,
-                                      CaseParticipant.organisation_id == principal.organisation_id))
+        # The owning municipality is a participant too, but its people outside the intake team
+        # do not see its cases for that: only invited organisations do.
+        grounds.append(and_(Case.organisation_id != principal.organisation_id, exists().where(
+            CaseParticipant.case_id == Case.id, CaseParticipant.organisation_id == principal.organisation_id)))
     if not grounds:
         return false()
     allowed_levels = catalogue.confidentiality_levels[: principal.max_confidentiality_rank + 1]
@@ -100,7 +114,7 @@ def sees_whole_case(principal: Principal, case: Case) -> bool:
             and case.municipality_code == principal.municipality_code)
 
 
-def case_items_shared(principal: Principal, case_id: str, object_type: str, object_id: ColumnElement[str]
+def case_items_shared(principal: Principal, case_id: str, object_type: str, object_id: Any
                       ) -> ColumnElement[bool]:
     """Privacy check 2A as a filter: whether a case's signal or subject was shared with the
     principal's organisation (added to queries of a participant that does not see the whole case)."""
@@ -110,11 +124,15 @@ def case_items_shared(principal: Principal, case_id: str, object_type: str, obje
 
 
 def actions_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
-    """Actions: those of cases the principal may open, and any action its organisation owns."""
-    visible_case = exists().where(Case.id == CaseAction.case_id, case_visible(principal, catalogue))
+    """Actions: those of cases the principal may open (a case's actions are as visible as the case),
+    the municipality's own for its case readers, and commitments outside a case of the own organisation."""
+    # Its own correlation: a query of actions may join Case itself.
+    visible_case = exists().where(Case.id == CaseAction.case_id, case_visible(principal, catalogue)).correlate(
+        CaseAction)
     grounds: list[ColumnElement[bool]] = [visible_case]
     if principal.can(rights.CASES_PARTICIPATE) or principal.can(rights.ACTIONS_UPDATE_OWN):
-        grounds.append(CaseAction.organisation_id == principal.organisation_id)
+        # Commitments outside a case (a partner session's, a scan's plan) are the own organisation's.
+        grounds.append(and_(CaseAction.case_id.is_(None), CaseAction.organisation_id == principal.organisation_id))
     if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
         grounds.append(CaseAction.municipality_code == principal.municipality_code)
     return or_(*grounds)
@@ -127,3 +145,33 @@ def threats_visible(principal: Principal) -> ColumnElement[bool]:
     if principal.can(rights.THREATS_READ) and principal.municipality_code:
         grounds.append(Threat.municipality_code == principal.municipality_code)
     return or_(*grounds)
+
+
+PRIVACY_CHECK_1 = "1"
+
+
+def subject_details_visible(principal: Principal) -> ColumnElement[bool]:
+    """The privacy gate (Model Privacy Protocol, check 1): a subject's details (name, birth date,
+    BSN, source record contents, relations) only for an organisation that recorded a privacy
+    check 1 covering it; without one, `subjects_visible` allows hit/no-hit only. A check on a
+    subject later absorbed into this one (`merged_into`) covers it too: it is the same entity."""
+    absorbed = aliased(Subject)
+    covered = or_(
+        PrivacyCheckSubject.subject_id == Subject.id,
+        PrivacyCheckSubject.subject_id.in_(select(absorbed.id).where(absorbed.merged_into == Subject.id)),
+    )
+    checked = exists().where(
+        PrivacyCheckSubject.check_id == PrivacyCheck.id,
+        PrivacyCheck.stage == PRIVACY_CHECK_1,
+        PrivacyCheck.organisation_id == principal.organisation_id,
+        covered,
+    )
+    return and_(subjects_visible(principal), checked)
+
+
+def pre_case_visible(principal: Principal) -> ColumnElement[bool]:
+    """Pre-cases stay inside the municipality that opened them: its readers of cases only."""
+    if (principal.can(rights.CASES_READ_MUNICIPALITY) or principal.can(rights.CASES_MANAGE)) \
+            and principal.municipality_code:
+        return PreCase.municipality_code == principal.municipality_code
+    return false()

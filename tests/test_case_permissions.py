@@ -1,0 +1,126 @@
+"""Need-to-know for the case table as a permission matrix: one explicit expectation per cell.
+
+Written out by hand from the rules in issue 5 and `catalogus/rollen.yaml`, never computed by the
+code under test:
+
+- the intake team (coordinator) of the owning municipality sees and changes everything;
+- the municipality's analysts read every case but change nothing;
+- an invited partner organisation reads the case, sees only what was shared with it, and
+  updates only its own organisation's actions (every user of that organisation);
+- everyone else — an organisation not invited, a municipal professional outside the intake
+  team, the neighbouring municipality, the privacy officer, the administrator — gets 404:
+  the case does not exist for them.
+
+The case: owned by Gemeente Lindeveen; participants Woonstichting (woco, one signal shared
+with its description) and Politie (nothing shared); one overdue action for each of them.
+Columns:
+  read      GET /casussen/{id}
+  list      the case is in GET /casussen
+  text      the shared signal's description is in what the actor reads of the case
+  overdue   woco's overdue action is in GET /acties?status=verlopen
+  update    POST /acties/{woco's action}/voortgang
+  invite    POST /casussen/{id}/deelnemers (Stroomnet, on the WGS)
+  share     POST /casussen/{id}/delingen (a signal to Politie)
+  action    POST /casussen/{id}/acties (for Politie)
+  close     POST /casussen/{id}/statussen afsluiten
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from weerbaar.access.models import AccessLogEntry
+
+from .world import World, signal_body
+
+API = "/api/v1"
+
+MATRIX = """
+actor             read  list  text  overdue  update  invite  share  action  close
+coordinator       200   yes   yes   yes      201     201     201    201     201
+analist           200   yes   yes   yes      403     403     403    403     403
+gemeente_partner  404   no    no    no       404     404     404    404     404
+woco              200   yes   yes   yes      201     403     403    403     403
+woco2             200   yes   yes   yes      201     403     403    403     403
+politie           200   yes   no    yes      403     403     403    403     403
+netbeheer         404   no    no    no       404     404     404    404     404
+buur_coordinator  404   no    no    no       404     404     404    404     404
+privacy           404   no    no    no       404     404     404    404     404
+beheerder         404   no    no    no       404     404     404    404     404
+"""
+
+HEADER, *ROWS = [line.split() for line in MATRIX.strip().splitlines()]
+SHARED_TEXT = "Achterdeur van de schuur steeds op slot; geur van hennep in de tuin."
+
+
+def expected(actor: str) -> dict[str, str]:
+    row = next(r for r in ROWS if r[0] == actor)
+    return dict(zip(HEADER, row, strict=True))
+
+
+def test_the_matrix_covers_every_actor_of_the_world() -> None:
+    from .world import ACTORS
+
+    assert {r[0] for r in ROWS} == {a[0] for a in ACTORS}
+
+
+@pytest.mark.parametrize("actor", [r[0] for r in ROWS])
+def test_case_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
+    want = expected(actor)
+    coord = world["coordinator"].headers
+    s1 = app_client.post(f"{API}/signalen", headers=world["woco"].headers,
+                         json=signal_body(omschrijving=SHARED_TEXT)).json()["id"]
+    s2 = app_client.post(f"{API}/signalen", headers=world["gemeente_partner"].headers,
+                         json=signal_body(omschrijving="Tweede melding over hetzelfde adres.")).json()["id"]
+    cid = app_client.post(f"{API}/casussen", headers=coord,
+                          json={"titel": "Matrixcasus", "signalen": [s1, s2]}).json()["id"]
+    for org, basis in (("woco", "woningwet_hennepconvenant"), ("politie", "riec_convenant")):
+        assert app_client.post(f"{API}/casussen/{cid}/deelnemers", headers=coord, json={
+            "organisatie": world.orgs[org].id, "grondslag": basis}).status_code == 201
+    assert app_client.post(f"{API}/casussen/{cid}/delingen", headers=coord, json={
+        "organisatie": world.orgs["woco"].id, "signalen": [s1], "velden": ["omschrijving"],
+        "reden": "De corporatie is verhuurder van dit adres."}).status_code == 201
+    past = (date.today() - timedelta(days=2)).isoformat()
+    actions = {}
+    for org in ("woco", "politie"):
+        r = app_client.post(f"{API}/casussen/{cid}/acties", headers=coord, json={
+            "omschrijving": f"Actie van {org}", "organisatie": world.orgs[org].id,
+            "verantwoordelijke": f"Contact {org}", "deadline": past})
+        assert r.status_code == 201, r.text
+        actions[org] = r.json()["id"]
+
+    h = world[actor].headers
+    got: dict[str, str] = {"actor": actor}
+    read = app_client.get(f"{API}/casussen/{cid}", headers=h)
+    got["read"] = str(read.status_code)
+    got["list"] = "yes" if cid in [c["id"] for c in app_client.get(f"{API}/casussen", headers=h).json()["items"]] \
+        else "no"
+    got["text"] = "yes" if SHARED_TEXT in read.text else "no"
+    overdue = app_client.get(f"{API}/acties?status=verlopen", headers=h).json()["items"]
+    got["overdue"] = "yes" if actions["woco"] in [a["id"] for a in overdue] else "no"
+    got["update"] = str(app_client.post(f"{API}/acties/{actions['woco']}/voortgang", headers=h,
+                                        json={"status": "in_uitvoering"}).status_code)
+    got["invite"] = str(app_client.post(f"{API}/casussen/{cid}/deelnemers", headers=h, json={
+        "organisatie": world.orgs["netbeheer"].id, "grondslag": "wgs"}).status_code)
+    got["share"] = str(app_client.post(f"{API}/casussen/{cid}/delingen", headers=h, json={
+        "organisatie": world.orgs["politie"].id, "signalen": [s2], "velden": ["locatie"],
+        "reden": "De politie kent het adres al."}).status_code)
+    got["action"] = str(app_client.post(f"{API}/casussen/{cid}/acties", headers=h, json={
+        "omschrijving": "Nog een actie", "organisatie": world.orgs["politie"].id,
+        "verantwoordelijke": "Iemand", "deadline": "2031-01-01"}).status_code)
+    got["close"] = str(app_client.post(f"{API}/casussen/{cid}/statussen", headers=h, json={
+        "overgang": "afsluiten", "reden": "Afgerond met resultaat.", "resultaat": "geen_grond",
+        "nazorgdatum": (date.today() + timedelta(days=90)).isoformat()}).status_code)
+    assert got == want
+
+    # A read the actor was allowed is in the logboek under its name; a refused one leaves nothing
+    # about the case under its name.
+    with world.runtime.db.session() as s:
+        logged = s.scalar(sa.select(sa.func.count()).select_from(AccessLogEntry).where(
+            AccessLogEntry.user_id == world[actor].user.id, AccessLogEntry.object_id == cid,
+            AccessLogEntry.action == "lezen"))
+    assert (logged > 0) == (want["read"] == "200")
