@@ -12,7 +12,7 @@ from weerbaar.access import logbook, rights
 from weerbaar.access.models import AccessLogEntry
 from weerbaar.core.models import Organisation, User
 from weerbaar.intake import queries
-from weerbaar.web import lookups
+from weerbaar.web import case_pages, lookups
 from weerbaar.web.deps import READ_RIGHTS, STATUS_LABELS, PageDep
 
 router = APIRouter()
@@ -34,7 +34,7 @@ def home(page: PageDep) -> Response:
         counts = {**dict.fromkeys(["nieuw"], 0), **counts}
     role = page.rt.catalogue.roles.get(page.principal.role)
     return page.render("home.html", title="Start", counts=counts, total=sum((counts or {}).values()),
-                       role=role, status_labels=STATUS_LABELS)
+                       role=role, status_labels=STATUS_LABELS, overdue=case_pages.overdue_actions(page))
 
 
 def _date(raw: str, key: str, errors: dict[str, list[str]]) -> date | None:

@@ -209,6 +209,8 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
         items.append(("/koppelvoorstellen", "Koppelvoorstellen"))
     if page.can(rights.RISK_READ):
         items.append(("/risico", "Risicolijst"))
+    if page.can(rights.CASES_READ_MUNICIPALITY, rights.CASES_PARTICIPATE):
+        items += [("/casussen", "Casussen"), ("/acties", "Acties")]
     if page.can(rights.LOG_READ):
         items.append(("/logboek", "Logboek"))
     if page.can(rights.ORGANISATIONS_MANAGE, rights.USERS_MANAGE):

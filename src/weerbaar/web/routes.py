@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.web import (
     admin_pages,
+    case_pages,
     login,
     quarantine_page,
     review_pages,
@@ -31,6 +32,7 @@ router.include_router(quarantine_page.router)
 router.include_router(subject_pages.router)
 router.include_router(review_pages.router)
 router.include_router(risk_pages.router)
+router.include_router(case_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),
