@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import dreigingen
-from weerbaar.api import catalogus, deps, koppelingen, logboek, risico, signalen, subjecten
+from weerbaar.api import catalogus, deps, dreigingen, koppelingen, logboek, risico, signalen, subjecten, zgw
 
 PREFIX = "/api/v1"
 BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
@@ -28,6 +27,7 @@ def router() -> APIRouter:
     r.include_router(risico.subjects)
     r.include_router(risico.indicators)
     r.include_router(dreigingen.router)
+    r.include_router(zgw.router)
     return r
 
 
