@@ -11,6 +11,8 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from weerbaar.access import auth
 from weerbaar.access.principal import Principal
+from weerbaar.cases.models import Case
+from weerbaar.cases.service import case_view
 from weerbaar.core.config import Settings
 from weerbaar.core.db import Database
 from weerbaar.core.models import Address, Area, Organisation, Setting, User
@@ -108,6 +110,21 @@ def test_demo_municipality_is_complete_and_spread(runtime):
         shares = s.scalars(select(SignalShare)).all()
         assert len(shares) == summary.shares
         assert 0.05 * len(signals) <= len(shares) <= 0.16 * len(signals)
+
+        # The case table: cases from signals the intake team passed on, with partners, shares,
+        # decisions and actions (some overdue), and closed ones with a result and follow-up date.
+        cases = s.scalars(select(Case)).all()
+        assert 3 <= len(cases) == summary.cases
+        coordinator = Principal.of(s.scalars(select(User).where(User.role == "coordinator")).one(),
+                                   runtime.catalogue, channel="web")
+        views = [case_view(s, coordinator, runtime.catalogue, c.id, log=False) for c in cases]
+        assert all(v.signals and len(v.participants) >= 2 and v.shares for v in views)
+        assert all(v.case.created_at > max(sig.signal.registered_at for sig in v.signals) for v in views)
+        statuses = Counter(v.status for v in views)
+        assert statuses["uitvoering"] >= 1 and statuses["afgesloten"] >= 1, statuses
+        assert all(v.closing and v.closing.details["resultaat"] and v.follow_up_on for v in views
+                   if v.status == "afgesloten")
+        assert any(a.overdue for v in views for a in v.actions), "the steering group has something to escalate"
 
 
 def test_demo_users_log_in_and_see_what_they_may(runtime):

@@ -76,7 +76,7 @@ def _print_summary(summary: DemoSummary) -> None:
     console.print(
         f"Klaar in {summary.seconds:.1f} s: {summary.areas} gebieden, {summary.addresses} adressen, "
         f"{summary.organisations} organisaties, {len(summary.users)} gebruikers, {summary.signals} signalen "
-        f"({summary.shares} gedeeld).",
+        f"({summary.shares} gedeeld), {summary.cases} casussen.",
         markup=False,
     )
     if summary.imports:

@@ -62,6 +62,7 @@ class DemoSummary:
     users: list[DemoUser] = field(default_factory=list)
     signals: int = 0
     shares: int = 0
+    cases: int = 0
     persons: int = 0
     bsns: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -122,6 +123,7 @@ def build_demo(
             progress=lambda done, total: report(STEP_SIGNALS, done, total),
         )
         summary.signals, summary.shares = stats.signals, stats.shares
+        summary.cases = stats.cases
         summary.persons, summary.bsns = stats.persons, stats.bsns
     if partner_extracts:  # tests of the base municipality leave them out, for speed
         _import_and_link(runtime, seed, today, addresses, parties, cast.users["coordinator"], summary, report)

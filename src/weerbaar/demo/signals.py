@@ -147,6 +147,7 @@ class SignalStats:
     signals: int = 0
     shares: int = 0
     moved: int = 0  # signals the intake team has taken a step with
+    cases: int = 0  # cases opened from weighed signals
     persons: int = 0
     bsns: list[str] = field(default_factory=list)
 
@@ -392,6 +393,14 @@ def register_all(
     # Its own generator: the draws of `rng` after this point (and so the rest of the demo) stay as they were.
     stats.moved = _move_some(session, catalogue, random.Random(f"signaalverloop:{stats.signals}:{stats.persons}"),
                              registered, principals["coordinator"], moment)
+    # Its own generator too; the cases come from the signals the intake team passed on.
+    from weerbaar.demo.cases import build_cases
+
+    stats.cases = build_cases(
+        session, catalogue, random.Random(f"casussen:{stats.signals}:{stats.persons}"),
+        [s for s, _ in registered], principals["coordinator"], orgs,
+        {o.id: o.contact_name or o.name for o in orgs.values()},
+        {code: plan.share_with for code, plan in PLANS.items()}, moment)
     return stats
 
 
