@@ -133,8 +133,8 @@ def build_cases(session: Session, catalogue: Catalogue, rng: random.Random, sign
                 service.update_action(session, coordinator, catalogue, action.id, "gereed",
                                       "Uitgevoerd zoals afgesproken.", at=max(done_at, at + timedelta(hours=2)))
         if age > 90 and n % 2 == 0:
-            chosen = [c.instrument for c in choices if c.chosen]
-            result = next((RESULTS_BY_INSTRUMENT[i] for i in chosen if i in RESULTS_BY_INSTRUMENT), "geen_grond")
+            picked = [c.instrument or "" for c in choices if c.chosen]
+            result = next((RESULTS_BY_INSTRUMENT[i] for i in picked if i in RESULTS_BY_INSTRUMENT), "geen_grond")
             closed = at + timedelta(days=rng.randint(45, 80))
             if closed < moment and result in flow.resultaten:
                 for action in actions:
