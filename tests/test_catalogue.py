@@ -164,6 +164,27 @@ def flow_without_new(folder: Path) -> None:
     _edit(folder, "signaalverloop.yaml", change)
 
 
+def case_closing_without_follow_up(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(t for t in d["overgangen"] if t["code"] == "afsluiten")["vereist"] = ["reden", "resultaat"]
+
+    _edit(folder, "casusverloop.yaml", change)
+
+
+def case_transition_with_unknown_requirement(folder: Path) -> None:
+    def change(d: Any) -> None:
+        next(t for t in d["overgangen"] if t["code"] == "heropenen")["vereist"] = ["handtekening"]
+
+    _edit(folder, "casusverloop.yaml", change)
+
+
+def case_flow_without_open_action_status(folder: Path) -> None:
+    def change(d: Any) -> None:
+        del d["actiestatussen"]["open"]
+
+    _edit(folder, "casusverloop.yaml", change)
+
+
 PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
     (unknown_partner_type, ["hennepteelt", "onbekend partnertype", "bakkerij"]),
     (duplicate_indicator, ["indicatorcode HO-01", "komt voor", "horeca"]),
@@ -184,6 +205,9 @@ PLANTED: list[tuple[Callable[[Path], None], list[str]]] = [
     (weighing_outcome_without_status, ["signaalverloop.yaml", "wegen", "elke uitkomst", "bellen"]),
     (transition_with_unknown_right, ["signaalverloop.yaml", "heropenen", "onbekend recht", "signalen.toveren"]),
     (flow_without_new, ["signaalverloop.yaml", "'nieuw' ontbreekt"]),
+    (case_closing_without_follow_up, ["casusverloop.yaml", "afsluiten", "nazorgdatum"]),
+    (case_transition_with_unknown_requirement, ["casusverloop.yaml", "heropenen", "onbekend 'handtekening'"]),
+    (case_flow_without_open_action_status, ["casusverloop.yaml", "actiestatus 'open'"]),
 ]
 
 
