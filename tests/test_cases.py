@@ -314,3 +314,34 @@ def test_closing_needs_a_result_and_follow_up_makes_the_case_read_only_and_reope
     # The history is append-only in the database itself.
     with pytest.raises(sa.exc.DBAPIError), world.runtime.db.transaction() as s:
         s.execute(sa.update(CaseStatus).values(note="gewijzigd"))
+
+
+def test_the_follow_up_list_shows_closed_cases_whose_date_has_come_with_their_repeat_signals(
+        app_client: TestClient, world: World, signals: list[str]) -> None:
+    from datetime import UTC, datetime
+
+    from weerbaar.cases import service
+
+    coordinator = world["coordinator"].principal
+    cat = world.runtime.catalogue
+    long_ago = datetime.now(UTC) - timedelta(days=200)
+    with world.runtime.db.transaction() as s:
+        due = service.open_case(s, coordinator, cat, service.NewCase("Oude casus", signals[:1]), at=long_ago)
+        later = service.open_case(s, coordinator, cat, service.NewCase("Recente casus", signals[1:]))
+        service.change_status(s, coordinator, cat, due.id, service.CaseChange(
+            "afsluiten", "Afgerond na sluiting van de woning.", "pand_gesloten",
+            (long_ago + timedelta(days=180)).date()), at=long_ago + timedelta(days=5))
+        service.change_status(s, coordinator, cat, later.id, service.CaseChange(
+            "afsluiten", "Geen grond gevonden om op te treden.", "geen_grond", date.today() + timedelta(days=60)))
+        due_id, later_id = due.id, later.id
+    repeat = post(app_client, world, "netbeheer", "/signalen", signal_body(
+        omschrijving="Weer een afwijkend verbruik op het adres van de oude casus.", betrokkenen=[]))
+    assert repeat.status_code == 201
+    listed = get(app_client, world, "coordinator", "/casussen?nazorg=bereikt").json()["items"]
+    assert [c["id"] for c in listed] == [due_id]
+    assert listed[0]["nazorgBereikt"] is True and listed[0]["resultaat"] == "pand_gesloten"
+    # Both later signals on the address count: the other fixture signal and the new one.
+    assert listed[0]["herhaalsignalen"] == 2
+    closed = {c["id"]: c for c in get(app_client, world, "coordinator", "/casussen?status=afgesloten").json()["items"]}
+    assert set(closed) == {due_id, later_id} and closed[later_id]["nazorgBereikt"] is False
+    assert invalid(get(app_client, world, "coordinator", "/casussen?nazorg=ooit")) == {"nazorg"}

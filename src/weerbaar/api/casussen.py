@@ -66,16 +66,24 @@ async def create(request: Request, rt: RuntimeDep, session: SessionDep, principa
                         headers={"Location": f"/api/v1/casussen/{case.id}"})
 
 
-@router.get("", summary="Casussen die u mag zien (eigen gemeente, of waaraan uw organisatie deelneemt)")
+@router.get("", summary="Casussen die u mag zien (eigen gemeente, of waaraan uw organisatie deelneemt); "
+            "nazorg=bereikt: afgesloten casussen op of na hun nazorgdatum, met het aantal herhaalsignalen")
 def list_(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     params = dict(request.query_params)
     errors: list[FieldError] = []
-    _check_keys(params, {"status"}, errors)
+    _check_keys(params, {"status", "nazorg"}, errors)
+    if params.get("nazorg") not in (None, "bereikt"):
+        errors.append(FieldError("nazorg", "onbekend", "Gebruik nazorg=bereikt: afgesloten casussen waarvan de "
+                                                       "nazorgdatum is aangebroken."))
     if errors:
         raise ValidationFailed(errors)
-    rows = service.list_cases(session, principal, rt.catalogue, status=params.get("status") or None)
+    rows = service.list_cases(session, principal, rt.catalogue, status=params.get("status") or None,
+                              follow_up_due=params.get("nazorg") == "bereikt")
     return {"items": [serialize.case_summary(r.case, r.status, rt.catalogue, {
-        "aantalDeelnemers": r.participants, "openActies": r.open_actions, "verlopenActies": r.overdue_actions})
+        "aantalDeelnemers": r.participants, "openActies": r.open_actions, "verlopenActies": r.overdue_actions,
+        **({"resultaat": r.result, "nazorgdatum": r.follow_up_on.isoformat() if r.follow_up_on else None,
+            "nazorgBereikt": r.follow_up_due} if r.status == service.STATUS_CLOSED else {}),
+        **({"herhaalsignalen": r.repeats} if r.repeats is not None else {})})
         for r in rows], "totaal": len(rows)}
 
 

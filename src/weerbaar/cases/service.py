@@ -691,9 +691,9 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
     flow = flow_of(catalogue)
     whole = sees_whole_case(principal, case)
     history = list(session.scalars(select(CaseStatus).where(CaseStatus.case_id == case.id).order_by(CaseStatus.id)))
-    participants = list(session.execute(
+    participants: list[tuple[CaseParticipant, Organisation]] = [(p, o) for p, o in session.execute(
         select(CaseParticipant, Organisation).join(Organisation, Organisation.id == CaseParticipant.organisation_id)
-        .where(CaseParticipant.case_id == case.id).order_by(CaseParticipant.at, Organisation.name)).all())
+        .where(CaseParticipant.case_id == case.id).order_by(CaseParticipant.at, Organisation.name))]
     signal_query = (select(Signal).join(CaseSignal, CaseSignal.signal_id == Signal.id)
                     .where(CaseSignal.case_id == case.id).order_by(Signal.observed_on, Signal.id))
     subject_query = (select(Subject).join(CaseSubject, CaseSubject.subject_id == Subject.id)
@@ -732,27 +732,27 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
 
 
 def repeat_signals(session: Session, principal: Principal, catalogue: Catalogue, view: CaseView) -> list[Signal]:
-    """Effect: signals registered after the case was closed about the same subjects (or the
-    same addresses), shown from the follow-up date on — and before it, so nothing waits."""
-    from weerbaar.resolve.models import SignalSubject
-
+    """Effect: signals registered after the case was closed about the same subjects (or the same
+    addresses), among those the principal may read; checked again on the follow-up date."""
     closing = view.closing
     if closing is None:
         return []
-    subject_ids = [s.id for s in view.subjects]
-    case_signal_ids = [s.signal.id for s in view.signals]
-    addresses = [s.signal.address_id for s in view.signals if s.signal.address_id]
-    grounds = []
-    if subject_ids:
-        grounds.append(Signal.id.in_(select(SignalSubject.signal_id).where(SignalSubject.subject_id.in_(subject_ids))))
-    if addresses:
-        grounds.append(Signal.address_id.in_(addresses))
-    if not grounds:
-        return []
+    return _repeats(session, principal, catalogue, view.case.id, closing.at)
+
+
+def _repeats(session: Session, principal: Principal, catalogue: Catalogue, case_id: str,
+             since: datetime) -> list[Signal]:
     from sqlalchemy import or_
 
+    from weerbaar.resolve.models import SignalSubject
+
+    in_case = select(CaseSignal.signal_id).where(CaseSignal.case_id == case_id)
+    subjects = select(CaseSubject.subject_id).where(CaseSubject.case_id == case_id)
+    addresses = select(Signal.address_id).where(Signal.id.in_(in_case), Signal.address_id.is_not(None))
     return list(session.scalars(select(Signal).where(
-        or_(*grounds), Signal.registered_at > closing.at, Signal.id.not_in(case_signal_ids),
+        or_(Signal.id.in_(select(SignalSubject.signal_id).where(SignalSubject.subject_id.in_(subjects))),
+            Signal.address_id.in_(addresses)),
+        Signal.registered_at > since, Signal.id.not_in(in_case),
         signal_visible(principal, catalogue)).order_by(Signal.registered_at)))
 
 
@@ -763,19 +763,31 @@ class CaseSummary:
     participants: int
     open_actions: int
     overdue_actions: int
+    result: str | None = None  # closed cases: the result, the follow-up date, and repeat signals since
+    follow_up_on: date | None = None
+    repeats: int | None = None
+
+    @property
+    def follow_up_due(self) -> bool:
+        return self.follow_up_on is not None and self.follow_up_on <= today()
 
 
-def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, status: str | None = None
-               ) -> list[CaseSummary]:
+def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, status: str | None = None,
+               follow_up_due: bool = False) -> list[CaseSummary]:
+    """Cases the principal may see, newest first. Closed ones carry their result, follow-up date
+    and (for the municipality's readers) how many repeat signals came in since; `follow_up_due`:
+    only closed cases whose follow-up date has come (the effect check)."""
     flow = flow_of(catalogue)
     if status is not None and status not in flow.statuses:
         raise ValidationFailed([FieldError("status", "onbekend", "Kies uit " + ", ".join(flow.statuses) + ".")])
     latest = (select(CaseStatus.case_id, func.max(CaseStatus.id).label("last"))
               .group_by(CaseStatus.case_id).subquery())
-    query = (select(Case, CaseStatus.status).join(latest, latest.c.case_id == Case.id)
+    query = (select(Case, CaseStatus).join(latest, latest.c.case_id == Case.id)
              .join(CaseStatus, CaseStatus.id == latest.c.last).where(case_visible(principal, catalogue)))
     if status:
         query = query.where(CaseStatus.status == status)
+    if follow_up_due:
+        query = query.where(CaseStatus.status == STATUS_CLOSED)
     rows = session.execute(query.order_by(Case.created_at.desc(), Case.number.desc())).all()
     ids = [c.id for c, _ in rows]
     counts = dict(session.execute(select(CaseParticipant.case_id, func.count()).where(
@@ -793,6 +805,16 @@ def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, 
         if deadline < day:
             overdue_counts[case_id] = overdue_counts.get(case_id, 0) + 1
     logbook.record(session, principal, logbook.LIST, object_type="casussen", purpose="casussen raadplegen",
-                   details={"aantal": len(rows)})
-    return [CaseSummary(c, st, counts.get(c.id, 0), open_counts.get(c.id, 0), overdue_counts.get(c.id, 0))
-            for c, st in rows]
+                   details={"aantal": len(rows), **({"nazorg": True} if follow_up_due else {})})
+    out: list[CaseSummary] = []
+    for c, st in rows:
+        summary = CaseSummary(c, st.status, counts.get(c.id, 0), open_counts.get(c.id, 0), overdue_counts.get(c.id, 0))
+        if st.status == STATUS_CLOSED and st.details:
+            summary.result = st.details.get("resultaat")
+            summary.follow_up_on = date.fromisoformat(st.details["nazorgdatum"]) \
+                if st.details.get("nazorgdatum") else None
+            if sees_whole_case(principal, c):
+                summary.repeats = len(_repeats(session, principal, catalogue, c.id, st.at))
+        if not follow_up_due or summary.follow_up_due:
+            out.append(summary)
+    return out
