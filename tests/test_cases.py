@@ -345,3 +345,26 @@ def test_the_follow_up_list_shows_closed_cases_whose_date_has_come_with_their_re
     closed = {c["id"]: c for c in get(app_client, world, "coordinator", "/casussen?status=afgesloten").json()["items"]}
     assert set(closed) == {due_id, later_id} and closed[later_id]["nazorgBereikt"] is False
     assert invalid(get(app_client, world, "coordinator", "/casussen?nazorg=ooit")) == {"nazorg"}
+
+
+def test_the_case_contract_is_in_the_public_openapi_document(app_client: TestClient) -> None:
+    r = app_client.get(f"{API}/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    expected = {
+        f"{API}/casussen": {"get", "post"},
+        f"{API}/casussen/{{id}}": {"get"},
+        f"{API}/casussen/{{id}}/deelnemers": {"post"},
+        f"{API}/casussen/{{id}}/delingen": {"post"},
+        f"{API}/casussen/{{id}}/besluiten": {"post"},
+        f"{API}/casussen/{{id}}/acties": {"post"},
+        f"{API}/casussen/{{id}}/statussen": {"post"},
+        f"{API}/acties": {"get"},
+        f"{API}/acties/{{id}}/voortgang": {"post"},
+    }
+    assert {p: set(paths.get(p, {})) & {"get", "post"} for p in expected} == expected
+    schemas = r.json()["components"]["schemas"]
+    assert {"omschrijving", "organisatie", "verantwoordelijke", "deadline"} <= set(schemas["ActieIn"]["properties"])
+    assert {"organisatie", "grondslag"} <= set(schemas["DeelnemerIn"]["properties"])
+    assert {"organisatie", "signalen", "subjecten", "velden"} <= set(schemas["CasusDelingIn"]["properties"])
+    assert "privacytoets2b" in schemas["IntegraleWegingIn"]["properties"]
