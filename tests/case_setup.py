@@ -42,7 +42,8 @@ def register(client: TestClient, world: World, description: str, actor: str = "c
 
 
 def make_case(client: TestClient, world: World, title: str = "Hennepzolder Zwaluwstraat",
-              at: datetime | None = None) -> CaseSetup:
+              at: datetime | None = None, partners: tuple[str, ...] = ("woco", "politie")) -> CaseSetup:
+    """A case with the two signals and subjects; each of `partners` invited and given its share."""
     signal_woco = register(client, world, TEXT_WOCO)
     signal_politie = register(client, world, TEXT_POLITIE)
     rt = world.runtime
@@ -55,14 +56,16 @@ def make_case(client: TestClient, world: World, title: str = "Hennepzolder Zwalu
         case = service.open_case(s, coordinator, rt.catalogue, service.NewCase(
             title=title, signals=[signal_woco, signal_politie], subjects=[SUBJECT_WOCO[0], SUBJECT_POLITIE[0]],
             confidentiality="zaakvertrouwelijk"), at=at)
-        service.invite(s, coordinator, rt.catalogue, case.id, world.orgs["woco"].id, "woningwet_hennepconvenant",
-                       "Verhuurder van het pand.")
-        service.invite(s, coordinator, rt.catalogue, case.id, world.orgs["politie"].id, "riec_convenant",
-                       "Strafrechtelijke informatiepositie.")
-        service.share(s, coordinator, rt.catalogue, case.id, world.orgs["woco"].id, [signal_woco],
-                      [SUBJECT_WOCO[0]], ["omschrijving", "betrokkenen"], "Nodig om de huur te kunnen beoordelen.")
-        service.share(s, coordinator, rt.catalogue, case.id, world.orgs["politie"].id, [signal_politie],
-                      [SUBJECT_POLITIE[0]], ["omschrijving"], "Nodig voor de strafrechtelijke afweging.")
+        if "woco" in partners:
+            service.invite(s, coordinator, rt.catalogue, case.id, world.orgs["woco"].id,
+                           "woningwet_hennepconvenant", "Verhuurder van het pand.")
+            service.share(s, coordinator, rt.catalogue, case.id, world.orgs["woco"].id, [signal_woco],
+                          [SUBJECT_WOCO[0]], ["omschrijving", "betrokkenen"], "Nodig om de huur te kunnen beoordelen.")
+        if "politie" in partners:
+            service.invite(s, coordinator, rt.catalogue, case.id, world.orgs["politie"].id, "riec_convenant",
+                           "Strafrechtelijke informatiepositie.")
+            service.share(s, coordinator, rt.catalogue, case.id, world.orgs["politie"].id, [signal_politie],
+                          [SUBJECT_POLITIE[0]], ["omschrijving"], "Nodig voor de strafrechtelijke afweging.")
         s.expunge(case)
     return CaseSetup(case, signal_woco, signal_politie)
 

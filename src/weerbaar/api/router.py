@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import catalogus, deps, dreigingen, koppelingen, logboek, risico, signalen, subjecten, zgw
+from weerbaar.api import catalogus, deps, dreigingen, koppelingen, logboek, overleggen, risico, signalen, subjecten, zgw
 
 PREFIX = "/api/v1"
 BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
                subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn,
-               dreigingen.DreigingIn)
+               dreigingen.DreigingIn,
+               overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn)
 
 
 def router() -> APIRouter:
@@ -28,6 +29,7 @@ def router() -> APIRouter:
     r.include_router(risico.indicators)
     r.include_router(dreigingen.router)
     r.include_router(zgw.router)
+    r.include_router(overleggen.router)
     return r
 
 
