@@ -124,3 +124,47 @@ def test_case_permission_matrix(app_client: TestClient, world: World, actor: str
             AccessLogEntry.user_id == world[actor].user.id, AccessLogEntry.object_id == cid,
             AccessLogEntry.action == "lezen"))
     assert (logged > 0) == (want["read"] == "200")
+
+
+# ---------------------------------------------------------------------------------------------
+# The register of threats against officials: restricted to the intake team of the municipality;
+# whoever reported a threat keeps seeing their own report (not their colleagues'); everyone whose
+# role may report can report. A threat woco's first user reported:
+#   register  it is in GET /dreigingen
+#   read      GET /dreigingen/{id}
+#   report    POST /dreigingen (a new report of the actor's own)
+# ---------------------------------------------------------------------------------------------
+THREATS = """
+actor             register  read  report
+coordinator       yes       200   201
+analist           no        404   201
+gemeente_partner  no        404   201
+woco              yes       200   201
+woco2             no        404   201
+politie           no        404   201
+netbeheer         no        404   201
+buur_coordinator  no        404   201
+privacy           no        404   403
+beheerder         no        404   403
+"""
+THREAT_HEADER, *THREAT_ROWS = [line.split() for line in THREATS.strip().splitlines()]
+
+
+def threat_body() -> dict[str, object]:
+    return {"datum": (date.today() - timedelta(days=1)).isoformat(), "doelwit": "handhaver", "soort": "intimidatie",
+            "omschrijving": "Handhaver opgewacht bij de auto na de controle van het pand.", "aangifteGedaan": True}
+
+
+@pytest.mark.parametrize("actor", [r[0] for r in THREAT_ROWS])
+def test_threat_register_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
+    want = dict(zip(THREAT_HEADER, next(r for r in THREAT_ROWS if r[0] == actor), strict=True))
+    r = app_client.post(f"{API}/dreigingen", headers=world["woco"].headers, json=threat_body())
+    assert r.status_code == 201, r.text
+    tid = r.json()["id"]
+    h = world[actor].headers
+    listed = app_client.get(f"{API}/dreigingen", headers=h)
+    items = listed.json()["items"] if listed.status_code == 200 else []
+    got = {"actor": actor, "register": "yes" if tid in [t["id"] for t in items] else "no",
+           "read": str(app_client.get(f"{API}/dreigingen/{tid}", headers=h).status_code),
+           "report": str(app_client.post(f"{API}/dreigingen", headers=h, json=threat_body()).status_code)}
+    assert got == want
