@@ -108,22 +108,27 @@ def _uuid(raw: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@router.get("/casussen")
-def case_list(page: PageDep) -> Response:
+def _filtered(page: Page, template: str, title: str, lister: Callable[[str | None], list[Any]],
+              statuses: list[tuple[str, str]], **context: Any) -> Response:
+    """A list filtered by the `status` in the URL; an unknown status is an error beside the filter."""
     page.require(*READ_RIGHTS, reason=NO_READ)
-    flow = cases.flow_of(page.rt.catalogue)
     status = page.request.query_params.get("status", "").strip()
     errors: dict[str, list[str]] = {}
-    rows: list[cases.CaseSummary] = []
+    rows: list[Any] = []
     try:
-        rows = cases.list_cases(page.db, page.principal, page.rt.catalogue, status=status or None)
+        rows = lister(status or None)
     except ValidationFailed as exc:
         errors = _placed(exc.errors)
-    return page.render(
-        "casussen.html", 422 if errors else 200, title="Casussen", rows=rows, chosen_status=status, errors=errors,
-        statuses=[(s.code, s.naam) for s in flow.statussen], flow=flow,
-        may_open=page.can(rights.CASES_MANAGE),
-    )
+    return page.render(template, 422 if errors else 200, title=title, rows=rows, chosen_status=status,
+                       errors=errors, statuses=statuses, flow=cases.flow_of(page.rt.catalogue), **context)
+
+
+@router.get("/casussen")
+def case_list(page: PageDep) -> Response:
+    return _filtered(page, "casussen.html", "Casussen", lambda status: cases.list_cases(
+        page.db, page.principal, page.rt.catalogue, status=status),
+        [(s.code, s.naam) for s in cases.flow_of(page.rt.catalogue).statussen],
+        may_open=page.can(rights.CASES_MANAGE))
 
 
 # --------------------------------------------------------------------------------------------
@@ -371,17 +376,7 @@ def overdue_actions(page: Page) -> list[cases.ActionView] | None:
 
 @router.get("/acties")
 def action_list(page: PageDep) -> Response:
-    page.require(*READ_RIGHTS, reason=NO_READ)
-    flow = cases.flow_of(page.rt.catalogue)
-    status = page.request.query_params.get("status", "").strip()
-    errors: dict[str, list[str]] = {}
-    rows: list[cases.ActionView] = []
-    try:
-        rows = cases.list_actions(page.db, page.principal, page.rt.catalogue, status=status or None)
-    except ValidationFailed as exc:
-        errors = _placed(exc.errors)
-    return page.render(
-        "acties.html", 422 if errors else 200, title="Acties", rows=rows, chosen_status=status, errors=errors,
-        statuses=[*flow.actiestatussen.items(), (cases.OVERDUE, "Verlopen (deadline voorbij, niet gereed)")],
-        flow=flow,
-    )
+    return _filtered(page, "acties.html", "Acties", lambda status: cases.list_actions(
+        page.db, page.principal, page.rt.catalogue, status=status),
+        [*cases.flow_of(page.rt.catalogue).actiestatussen.items(),
+         (cases.OVERDUE, "Verlopen (deadline voorbij, niet gereed)")])
