@@ -215,6 +215,16 @@ def render_pdf(report: Report) -> bytes:
     def gap(mm: float = 2) -> None:
         pdf.ln(mm)
 
+    def listing(title: str, lines: list[Line], empty: str) -> None:
+        """A heading, then per line its label in bold and its text below (or `empty`)."""
+        text(title, 11, "B", 6)
+        if not lines:
+            text(empty)
+        for line in lines:
+            text(line.label, 10, "B", indent=3)
+            text(line.text, indent=6)
+        gap()
+
     text(f"Verslag: {report.title}", 16, "B", 8)
     text(f"Overleg van {report.held_on}, {report.municipality}", 11)
     text(f"Voor: {report.for_organisation}. Gemaakt op {report.made_on}.", 10)
@@ -231,20 +241,8 @@ def render_pdf(report: Report) -> bytes:
         text("Notulen", 11, "B", 6)
         text(item.minutes or "Geen notulen vastgelegd.")
         gap()
-        text("Besluiten (integrale weging)", 11, "B", 6)
-        if not item.decisions:
-            text("Nog geen besluiten.")
-        for line in item.decisions:
-            text(line.label, 10, "B", indent=3)
-            text(line.text, indent=3)
-        gap()
-        text("Afspraken", 11, "B", 6)
-        if not item.actions:
-            text("Geen afspraken.")
-        for line in item.actions:
-            text(f"- {line.label}", 10, "B", indent=3)
-            text(line.text, indent=6)
-        gap()
+        listing("Besluiten (integrale weging)", item.decisions, "Nog geen besluiten.")
+        listing("Afspraken", item.actions, "Geen afspraken.")
         text("Gedeelde signalen", 11, "B", 6)
         if not item.signals:
             text("Geen signalen met uw organisatie gedeeld.")
