@@ -15,6 +15,7 @@ from weerbaar.resolve.models import MatchJudgement, ReviewPair
 
 from .er_rows import build_linked
 from .test_web import login_as
+from .world import privacy_check
 
 
 @pytest.fixture
@@ -203,6 +204,7 @@ def test_review_page_rights(app_client, world, linked):
 
 
 def test_split_from_the_card_page(app_client, world, runtime, linked):
+    privacy_check(world, "coordinator", ["P-000001"])
     csrf = login_as(app_client, world["coordinator"])
     card = app_client.get("/subjecten/P-000001").text
     assert "Ontkoppelen" in card

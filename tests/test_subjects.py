@@ -18,12 +18,16 @@ from weerbaar.resolve.models import SignalSubject
 
 from .er_rows import ADDRESS_1, KVK, build_linked
 from .test_web import login_as
-from .world import signal_body
+from .world import privacy_check, signal_body
 
 
 @pytest.fixture
 def linked(world):  # type: ignore[no-untyped-def]
-    return build_linked(world)
+    built = build_linked(world)
+    # Privacy check 1 by the municipality opens these subjects' details to its coordinators and
+    # analysts (tests/test_privacy_gate.py: what the cards show without one).
+    privacy_check(world, "coordinator", ["P-000001", "B-000001", "A-000001", "B-000002"])
+    return built
 
 
 def _signal(app_client, actor, **overrides: Any) -> str:  # type: ignore[no-untyped-def]

@@ -113,3 +113,25 @@ def signal_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+CHECK_TEXTS = {
+    "purpose": "Nagaan of op dit adres hennep wordt geteeld, om zo nodig bestuurlijk op te treden.",
+    "necessity": "De signalen zijn concreet maar niet voldoende om een besluit op te baseren.",
+    "proportionality": "Alleen de bronnen over deze subjecten en de laatste twee jaar worden bekeken.",
+    "subsidiarity": "Een gesprek met de bewoner zou het onderzoek vroegtijdig kenbaar maken.",
+}
+
+
+def privacy_check(world: World, actor: str, subject_ids: list[str], legal_basis: str = "gemeentewet_172") -> str:
+    """Privacy check 1 by `actor` covering the subjects (through a pre-case about the first), so
+    that the actor's organisation may open their details. Returns the check's id."""
+    from weerbaar.cases import precases, privacy
+
+    principal, cat = world[actor].principal, world.runtime.catalogue
+    with world.runtime.db.transaction() as s:
+        pre_case = precases.create_pre_case(s, principal, cat, [], f"Vooronderzoek {subject_ids[0]}",
+                                            subject_id=subject_ids[0])
+        check = privacy.record_check_1(s, principal, cat, pre_case_id=pre_case.id, legal_basis=legal_basis,
+                                       subject_ids=subject_ids, **CHECK_TEXTS)
+        return check.id

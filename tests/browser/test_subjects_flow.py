@@ -11,6 +11,7 @@ from weerbaar.resolve.models import MatchJudgement, ReviewPair, SubjectLink
 from weerbaar.resolve.service import run_resolution
 
 from ..test_resolve_service import populate
+from ..world import privacy_check
 from .conftest import Live
 from .test_signal_flow import DESKTOP, log_in
 
@@ -27,6 +28,7 @@ def test_coordinator_reads_a_card_and_judges_a_pair(live: Live, browser, screens
                                                                SubjectLink.role == "persoon"))
         queued = s.scalars(select(ReviewPair)).all()
     assert pieter and queued, "the run must link Pieter and leave the two Anouk Bakkers in doubt"
+    privacy_check(world, "coordinator", [pieter])  # the gate: details only after privacy check 1
 
     page = browser.new_context(viewport=DESKTOP, locale="nl-NL").new_page()
     log_in(page, live, "coordinator")

@@ -8,18 +8,37 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
-from weerbaar.api import catalogus, deps, dreigingen, koppelingen, logboek, overleggen, risico, signalen, subjecten, zgw
+from weerbaar.api import (
+    bekendheid,
+    casussen,
+    catalogus,
+    deps,
+    dreigingen,
+    koppelingen,
+    logboek,
+    overleggen,
+    risico,
+    signalen,
+    subjecten,
+    vooronderzoeken,
+    zgw,
+)
 
 PREFIX = "/api/v1"
-BODY_MODELS = (signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
+BODY_MODELS = (casussen.CasusIn, casussen.DeelnemerIn, casussen.CasusDelingIn, casussen.IntegraleWegingIn,
+               casussen.ActieIn, casussen.CasusStatusIn, casussen.VoortgangIn,
+               signalen.SignaalIn, signalen.ZoekIn, signalen.DelingIn, subjecten.SubjectZoekIn,
                subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn,
-               dreigingen.DreigingIn,
-               overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn)
+               vooronderzoeken.VooronderzoekIn, vooronderzoeken.SignalenToevoegenIn, vooronderzoeken.PrivacytoetsIn,
+               bekendheid.BekendheidZoekIn,
+               dreigingen.DreigingIn, overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn)
 
 
 def router() -> APIRouter:
     r = APIRouter(prefix=PREFIX, dependencies=[Depends(deps.clean_query)])
     r.include_router(signalen.router)
+    r.include_router(casussen.router)
+    r.include_router(casussen.actions)
     r.include_router(catalogus.router)
     r.include_router(logboek.router)
     r.include_router(subjecten.router)
@@ -27,9 +46,11 @@ def router() -> APIRouter:
     r.include_router(risico.addresses)
     r.include_router(risico.subjects)
     r.include_router(risico.indicators)
+    r.include_router(vooronderzoeken.router)
+    r.include_router(bekendheid.router)
     r.include_router(dreigingen.router)
-    r.include_router(zgw.router)
     r.include_router(overleggen.router)
+    r.include_router(zgw.router)
     return r
 
 

@@ -17,6 +17,7 @@ from weerbaar.access import rights
 from weerbaar.access.policy import reporter_shown
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from weerbaar.api.params import query_date, query_int
+from weerbaar.cases import knownness
 from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
@@ -144,6 +145,7 @@ async def create(request: Request, rt: RuntimeDep, session: SessionDep, principa
     data = parse_signal(await _json(request), rt.catalogue)
     signal = service.register_signal(session, principal, data, rt.catalogue, service.Provenance("api"))
     incremental.link_signal(session, signal)  # matched against known subjects at intake
+    knownness.add_signal_keys(session, signal)  # known to its organisation for hit/no-hit
     session.refresh(signal)
     row = queries.SignalRow(signal, service.STATUS_NEW, reporter_shown(principal, signal))
     body = serialize.detail(row, rt.catalogue)

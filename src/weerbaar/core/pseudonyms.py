@@ -25,3 +25,10 @@ def configure_key(key: bytes) -> None:
 def pseudonymise(value: str) -> str:
     """A keyed hash of an identifier, so the log can prove a search without holding it."""
     return hmac.new(_key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def match_key(value: str) -> str:
+    """A full keyed hash (64 hex) of a normalised identifier for the hit/no-hit check: equal
+    identifiers meet, the table reveals none. Domain-separated from the log's pseudonyms, so a
+    logged pseudonym is not a prefix of a stored match key."""
+    return hmac.new(_key, b"bekendheid\x00" + value.encode(), hashlib.sha256).hexdigest()

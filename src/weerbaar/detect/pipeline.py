@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from weerbaar.access.principal import Principal
+from weerbaar.cases.knownness import refresh_keys
 from weerbaar.core.bulk import bulk_work
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.detect.service import DetectionFigures, run_detection
@@ -24,4 +25,6 @@ def run_analysis(
     with bulk_work():
         linking = run_resolution(session, principal, backend=backend, progress=progress)
         detection = run_detection(session, principal, catalogue, progress=progress)
+        if principal.municipality_code:  # the hit/no-hit keys follow the records and signals
+            linking.counts["bekendheidssleutels"] = refresh_keys(session, principal.municipality_code)
     return linking, detection

@@ -19,7 +19,12 @@ from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from weerbaar.access import logbook
-from weerbaar.access.policy import signal_visible, source_records_visible, subjects_visible
+from weerbaar.access.policy import (
+    signal_visible,
+    source_records_visible,
+    subject_details_visible,
+    subjects_visible,
+)
 from weerbaar.access.principal import Principal
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.clock import as_utc
@@ -55,6 +60,18 @@ FTM_REVERSE_LABELS = {**REVERSE_LABELS, "bewoning": "is het adres van"}
 OUTGOING, INCOMING = "uitgaand", "inkomend"
 SOURCE_OF_LINK = {"model", "sleutel", "oordeel"}
 
+# What a reader without privacy check 1 is told instead of the details (the gate of
+# `policy.subject_details_visible`).
+GATE_EXPLANATION = (
+    "Leg eerst privacytoets 1 vast voordat u de gegevens van dit subject inziet. U ziet nu alleen of het "
+    "subject bekend is en in welke bronnen (hit/no-hit). Open een vooronderzoek over dit subject (of kies een "
+    "bestaand vooronderzoek of een casus) en leg daar de grondslag, het doel, de noodzaak, de "
+    "proportionaliteit en de subsidiariteit vast, met dit subject erbij. Daarna ziet uw organisatie de "
+    "gegevens, bronregistraties en relaties."
+)
+GATE_HOW = {"vooronderzoekOpenen": "POST /api/v1/vooronderzoeken",
+            "privacytoetsVastleggen": "POST /api/v1/vooronderzoeken/{id}/privacytoetsen"}
+
 
 def valid_subject_id(raw: str) -> str:
     """Subject ids are P-/B-/A- plus digits; anything else cannot exist (404, not 422)."""
@@ -87,9 +104,35 @@ def mention_fields(record: SourceRecord, role: str) -> dict[str, Any]:
     return {}
 
 
-def subject_ref(subject_id: str, kind: str, label: str) -> dict[str, Any]:
+def subject_ref(subject_id: str, kind: str, label: str | None) -> dict[str, Any]:
     return {"id": subject_id, "soort": kind, "naam": label,
             "_links": {"self": {"href": f"/api/v1/subjecten/{subject_id}"}}}
+
+
+def details_open(session: Session, principal: Principal, subject_ids: Iterable[str]) -> set[str]:
+    """Which of these subjects the principal's organisation has a privacy check 1 for (the gate
+    of `policy.subject_details_visible`): one query, whatever the number."""
+    wanted = sorted(set(subject_ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Subject.id).where(Subject.id.in_(wanted), subject_details_visible(principal))))
+
+
+def gated_refs(session: Session, principal: Principal, subject_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """References to visible subjects, the name only where a privacy check 1 opened the details
+    (`gegevensZichtbaar`); without one a reference says no more than kind and id."""
+    wanted = sorted(set(subject_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Subject.id, Subject.kind, Subject.label)
+                           .where(Subject.id.in_(wanted), subjects_visible(principal))).all()
+    opened = details_open(session, principal, wanted)
+    out = {}
+    for sid, kind, label in rows:
+        ref = subject_ref(sid, kind, label if sid in opened else None)
+        ref["gegevensZichtbaar"] = sid in opened
+        out[sid] = ref
+    return out
 
 
 def link_evidence(link: SubjectLink) -> dict[str, Any]:
@@ -151,6 +194,8 @@ def subject_card(
 ) -> dict[str, Any]:
     """The card of a subject, as the API returns it (Dutch camelCase), logged as a read."""
     subject, passed = visible_subject(session, principal, subject_id)
+    if subject.id not in details_open(session, principal, [subject.id]):
+        return _knownness_card(session, principal, catalogue, subject, passed, purpose)
     rows = _linked_records(session, principal, subject.id)
     records = [
         {**record_provenance(record, org), "rol": link.role, "gegevens": mention_fields(record, link.role),
@@ -161,6 +206,7 @@ def subject_card(
         "id": subject.id,
         "soort": subject.kind,
         "naam": subject.label,
+        "gegevensZichtbaar": True,
         "samengevoegdIn": None,
         "kenmerken": characteristics(r["gegevens"] for r in records),
         "bronregistraties": records,
@@ -168,15 +214,61 @@ def subject_card(
         "signalen": signals_about(session, principal, catalogue, subject.id),
         "_links": {"self": {"href": f"/api/v1/subjecten/{subject.id}"}},
     }
+    _merge_notice(card, subject, passed)
+    logbook.record(
+        session, principal, logbook.READ, object_type="subject", object_id=subject.id,
+        purpose=purpose or "subjectkaart", details={"gevraagd": passed[0]} if passed else None,
+    )
+    return card
+
+
+def _merge_notice(card: dict[str, Any], subject: Subject, passed: list[str]) -> None:
     if passed:
         card["samengevoegdIn"] = subject.id
         card["gevraagdId"] = passed[0]
         card["melding"] = (f"Subject {passed[0]} is samengevoegd in {subject.id}; "
                            f"u ziet de kaart van {subject.id}.")
-    logbook.record(
-        session, principal, logbook.READ, object_type="subject", object_id=subject.id,
-        purpose=purpose or "subjectkaart", details={"gevraagd": passed[0]} if passed else None,
-    )
+
+
+def _knownness_card(
+    session: Session, principal: Principal, catalogue: Catalogue, subject: Subject, passed: list[str],
+    purpose: str | None,
+) -> dict[str, Any]:
+    """The card behind the gate: only whether the subject is known, and in whose extracts and
+    which sources (counts), and how many signals the reader may read name it. No name, no
+    identifier, no record contents, no relations."""
+    counts = session.execute(
+        select(Organisation.id, Organisation.name, SourceRecord.source, func.count())
+        .select_from(SubjectLink)
+        .join(SourceRecord, SourceRecord.id == SubjectLink.record_id)
+        .join(Organisation, Organisation.id == SourceRecord.organisation_id)
+        .where(SubjectLink.subject_id == subject.id, source_records_visible(principal),
+               SourceRecord.superseded_at.is_(None))
+        .group_by(Organisation.id, Organisation.name, SourceRecord.source)
+        .order_by(Organisation.name, SourceRecord.source)
+    ).all()
+    signals = session.scalar(
+        select(func.count(func.distinct(Signal.id))).join(SignalSubject, SignalSubject.signal_id == Signal.id)
+        .where(SignalSubject.subject_id == subject.id, signal_visible(principal, catalogue))) or 0
+    card: dict[str, Any] = {
+        "id": subject.id,
+        "soort": subject.kind,
+        "naam": None,
+        "gegevensZichtbaar": False,
+        "bekend": bool(counts) or bool(signals),
+        "bekendBij": [{"organisatie": {"id": org_id, "naam": org}, "bron": source, "aantal": n}
+                      for org_id, org, source, n in counts],
+        "aantalSignalen": signals,
+        "privacytoets": {"vereist": True, "uitleg": GATE_EXPLANATION, "hoe": GATE_HOW},
+        "samengevoegdIn": None,
+        "_links": {"self": {"href": f"/api/v1/subjecten/{subject.id}"}},
+    }
+    _merge_notice(card, subject, passed)
+    details: dict[str, Any] = {"alleenBekendheid": True}
+    if passed:
+        details["gevraagd"] = passed[0]
+    logbook.record(session, principal, logbook.READ, object_type="subject", object_id=subject.id,
+                   purpose=purpose or "subjectkaart", details=details)
     return card
 
 
@@ -478,6 +570,11 @@ def search_subjects(
     ).all()
     hits = [subject_ref(sid, kind, label) for sid, kind, label in rows if _name_fits(q, kind, label)]
     shown = hits[(page - 1) * size: page * size]
+    opened = details_open(session, principal, [h["id"] for h in shown])
+    for hit in shown:  # the name (with its birth date) only behind privacy check 1
+        hit["gegevensZichtbaar"] = hit["id"] in opened
+        if not hit["gegevensZichtbaar"]:
+            hit["naam"] = None
     logbook.record(
         session, principal, logbook.SEARCH, object_type="subject", purpose=purpose or "subjectkaart",
         details={"criteria": q.as_log(), "pagina": page, "treffers": len(hits), "ids": [h["id"] for h in shown]},

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from weerbaar.access import rights
+from weerbaar.cases import knownness
 from weerbaar.core import clock
 from weerbaar.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from weerbaar.intake import lifecycle, queries, serialize, service
@@ -71,6 +72,7 @@ def submit_signal(page: PageDep, posted: FormDep) -> Response:
         signal = service.register_signal(page.db, page.principal, data, page.rt.catalogue,
                                          service.Provenance("formulier"))
         incremental.link_signal(page.db, signal)  # matched against known subjects at intake
+        knownness.add_signal_keys(page.db, signal)  # known to its organisation for hit/no-hit
     except ValidationFailed as exc:
         return _form_page(page, form, exc.errors, rows, status=422)
     return RedirectResponse(f"/signalen/{signal.id}?melding=opgeslagen", 303)

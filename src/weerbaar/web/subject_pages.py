@@ -111,6 +111,7 @@ def _card_page(page: Page, subject_id: str, split_errors: dict[str, list[str]] |
     return page.render(
         "subject.html", status, title=card["naam"] or card["id"], card=card, kinds=KINDS, labels=FIELD_LABELS,
         link_sources=SOURCE_LINK_LABELS, may_judge=page.can(rights.MATCHES_JUDGE), notice=notice,
+        may_open_pre_case=page.can(rights.CASES_MANAGE) and page.can(rights.PRIVACY_CHECK),
         split_errors=split_errors or {},
     )
 
