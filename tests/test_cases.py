@@ -368,3 +368,19 @@ def test_the_case_contract_is_in_the_public_openapi_document(app_client: TestCli
     assert {"organisatie", "grondslag"} <= set(schemas["DeelnemerIn"]["properties"])
     assert {"organisatie", "signalen", "subjecten", "velden"} <= set(schemas["CasusDelingIn"]["properties"])
     assert "privacytoets2b" in schemas["IntegraleWegingIn"]["properties"]
+
+
+def test_a_decision_names_only_a_meeting_that_has_the_case_on_its_agenda(
+        app_client: TestClient, world: World, case: dict[str, Any]) -> None:
+    cid = case["id"]
+    meeting = post(app_client, world, "coordinator", "/overleggen", {"titel": "Casusoverleg", "datum": "2026-12-03"})
+    assert meeting.status_code == 201, meeting.text
+    mid = meeting.json()["id"]
+    weighing = {"besluiten": [{"instrument": "fiscale_controle", "gekozen": False,
+                               "motivering": "Geen aanwijzingen voor fiscale fraude."}], "overleg": mid}
+    assert invalid(post(app_client, world, "coordinator", f"/casussen/{cid}/besluiten", weighing)) == {"overleg"}
+    assert post(app_client, world, "coordinator", f"/overleggen/{mid}/agendapunten",
+                {"casus": cid}).status_code == 201
+    r = post(app_client, world, "coordinator", f"/casussen/{cid}/besluiten", weighing)
+    assert r.status_code == 201, r.text
+    assert [d["overleg"] for d in r.json()["besluiten"]] == [mid]

@@ -41,6 +41,7 @@ from weerbaar.cases.models import (
     CaseSignal,
     CaseStatus,
     CaseSubject,
+    MeetingItem,
     PreCase,
     PreCaseSignal,
     PrivacyCheck,
@@ -341,6 +342,10 @@ def decide(session: Session, principal: Principal, catalogue: Catalogue, case_id
         CaseParticipant.case_id == case.id)))
     if not choices:
         errors.append(FieldError("besluiten", "missing", "Weeg minstens één instrument."))
+    if meeting_id and session.scalars(select(MeetingItem.id).where(
+            MeetingItem.meeting_id == meeting_id, MeetingItem.case_id == case.id)).first() is None:
+        errors.append(FieldError("overleg", "niet_geagendeerd",
+                                 "De casus staat niet op de agenda van dit overleg; agendeer haar eerst."))
     seen: set[str] = set()
     for i, c in enumerate(choices):
         where = f"besluiten[{i}]"
