@@ -119,6 +119,8 @@ def case_detail(view: CaseView, catalogue: Catalogue, transitions: list[str]) ->
         subjecten=[subject_ref(s) for s in view.subjects],
         delingen=[
             {"id": sh.id, "organisatie": sh.organisation_id, "velden": sh.fields, "reden": sh.reason,
+             "signalen": [i for k, i in view.share_items.get(sh.id, []) if k == "signaal"],
+             "subjecten": [i for k, i in view.share_items.get(sh.id, []) if k == "subject"],
              "tijdstip": as_utc(sh.at).isoformat()}
             for sh in view.shares
         ],

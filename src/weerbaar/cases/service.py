@@ -676,6 +676,7 @@ class CaseView:
     shares: list[CaseShare]  # whole: all; participant: its own
     checks: list[PrivacyCheck]  # whole only
     repeat_signals: list[Signal] = field(default_factory=list)  # after closure: new signals on its subjects
+    share_items: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # share id -> (type, id)
 
     @property
     def closing(self) -> CaseStatus | None:
@@ -726,6 +727,10 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
     status = history[-1].status if history else STATUS_OPEN
     view = CaseView(case, status, whole, history, participants, signals, subjects, list(latest.values()),
                     [], shares, checks)
+    for share_id, kind, object_id in session.execute(
+            select(CaseShareItem.share_id, CaseShareItem.object_type, CaseShareItem.object_id)
+            .where(CaseShareItem.share_id.in_([sh.id for sh in shares])).order_by(CaseShareItem.id)):
+        view.share_items.setdefault(share_id, []).append((kind, object_id))
     if log:
         logbook.record(session, principal, logbook.READ, object_type="casus", object_id=case.id,
                        purpose=purpose or "casus inzien",
