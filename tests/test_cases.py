@@ -385,3 +385,38 @@ def test_a_decision_names_only_a_meeting_that_has_the_case_on_its_agenda(
     r = post(app_client, world, "coordinator", f"/casussen/{cid}/besluiten", weighing)
     assert r.status_code == 201, r.text
     assert [d["overleg"] for d in r.json()["besluiten"]] == [mid]
+
+
+def test_privacy_check_1_on_a_case_opens_the_details_of_its_subjects(app_client: TestClient, world: World) -> None:
+    from sqlalchemy import select
+
+    from weerbaar.intake.models import SignalParty
+    from weerbaar.resolve.models import SignalSubject
+
+    from .er_rows import build_linked
+    from .world import CHECK_TEXTS
+
+    build_linked(world)
+    signal = post(app_client, world, "woco", "/signalen", signal_body()).json()["id"]
+    with world.runtime.db.transaction() as s:
+        party = s.scalars(select(SignalParty.id).where(SignalParty.signal_id == signal,
+                                                       SignalParty.kind == "persoon")).first()
+        s.add(SignalSubject(signal_id=signal, party_id=party, subject_id="P-000001", probability=0.95))
+    case = post(app_client, world, "coordinator", "/casussen", {"titel": "Casus over P-000001", "signalen": [signal]})
+    assert case.status_code == 201, case.text
+    cid = case.json()["id"]
+    assert [s["id"] for s in case.json()["subjecten"]] == ["P-000001"]
+    before = get(app_client, world, "coordinator", "/subjecten/P-000001").json()
+    assert before["gegevensZichtbaar"] is False and before["naam"] is None
+    body = {"grondslag": "gemeentewet_172", "doel": CHECK_TEXTS["purpose"], "noodzaak": CHECK_TEXTS["necessity"],
+            "proportionaliteit": CHECK_TEXTS["proportionality"], "subsidiariteit": CHECK_TEXTS["subsidiarity"],
+            "subjecten": ["P-000001"]}
+    assert invalid(post(app_client, world, "coordinator", f"/casussen/{cid}/privacytoetsen",
+                        {**body, "doel": "", "grondslag": "onbekend"})) == {"doel", "grondslag"}
+    assert post(app_client, world, "woco", f"/casussen/{cid}/privacytoetsen", body).status_code in (403, 404)
+    r = post(app_client, world, "coordinator", f"/casussen/{cid}/privacytoetsen", body)
+    assert r.status_code == 201, r.text
+    after = get(app_client, world, "coordinator", "/subjecten/P-000001").json()
+    assert after["gegevensZichtbaar"] is True and after["naam"]
+    assert [c["fase"] for c in get(app_client, world, "coordinator", f"/casussen/{cid}").json()["privacytoetsen"]] \
+        == ["1"]
