@@ -210,7 +210,9 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
     if page.can(rights.RISK_READ):
         items.append(("/risico", "Risicolijst"))
     if page.can(rights.CASES_READ_MUNICIPALITY, rights.CASES_PARTICIPATE):
-        items += [("/casussen", "Casussen"), ("/acties", "Acties")]
+        items += [("/casussen", "Casussen"), ("/acties", "Acties"), ("/overleggen", "Overleggen")]
+    if page.can(rights.THREATS_REGISTER, rights.THREATS_READ):
+        items.append(("/dreigingen", "Dreigingen"))
     if page.can(rights.LOG_READ):
         items.append(("/logboek", "Logboek"))
     if page.can(rights.ORGANISATIONS_MANAGE, rights.USERS_MANAGE):

@@ -14,12 +14,14 @@ from weerbaar.web import (
     admin_pages,
     case_pages,
     login,
+    meeting_pages,
     quarantine_page,
     review_pages,
     risk_pages,
     signal_list,
     signals,
     subject_pages,
+    threat_pages,
 )
 from weerbaar.web.deps import render
 
@@ -33,6 +35,8 @@ router.include_router(subject_pages.router)
 router.include_router(review_pages.router)
 router.include_router(risk_pages.router)
 router.include_router(case_pages.router)
+router.include_router(meeting_pages.router)
+router.include_router(threat_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),
