@@ -175,3 +175,22 @@ def test_refresh_is_idempotent_and_follows_the_data(app_client: TestClient, know
     assert r.status_code == 201, r.text
     got = answers(ask(app_client, known, persoon={"naam": "S. Bakker", "geboortedatum": "1990-02-03"}))
     assert {n for n, hit in got.items() if hit} == {"Politie Basisteam Lindeveen"}
+
+
+def test_the_check_on_its_page(app_client: TestClient, known: World) -> None:
+    from .test_web import login_as
+
+    csrf = login_as(app_client, known["analist"])
+    form = {"csrf": csrf, "naam": "J. de Vries", "geboortedatum": "1985-06-07", **WHY}
+    r = app_client.post("/bekendheid", data=form)
+    assert r.status_code == 200, r.text
+    assert "Woonstichting Thuisvast</strong>: bekend" in r.text and "contact@woco.example" in r.text
+    assert "Stroomnet Netbeheer</strong>: niet bekend" in r.text and "HC-1" not in r.text
+    r = app_client.post("/bekendheid", data={**form, "geboortedatum": "gisteren", "doel": ""})
+    assert r.status_code == 422 and "Ongeldige datum" in r.text and "Geef het doel" in r.text
+    with TestClient(app_client.app) as other:
+        login_as(other, known["woco"])
+        page = other.get("/bekendheid")
+    assert page.status_code == 200 and "Vragen aan uw organisatie" in page.text
+    assert "uw antwoord: bekend" in page.text and "Vries" not in page.text
+    assert 'action="/bekendheid"' not in page.text  # a partner professional may not ask

@@ -302,3 +302,30 @@ def test_the_gate_holds_on_the_web_pages(app_client: TestClient, world: World, l
     privacy_check(world, "coordinator", ["P-000001"])
     page = app_client.get("/subjecten/P-000001")
     assert "Jan de Vries" in page.text and BSN in page.text and "Leg eerst privacytoets 1 vast" not in page.text
+
+
+def test_pre_case_and_privacy_check_on_the_pages(app_client: TestClient, world: World, signals: dict[str, str]) -> None:
+    csrf = login_as(app_client, world["coordinator"])
+    page = app_client.get("/vooronderzoeken")
+    assert page.status_code == 200 and "Voorgestelde bundels" in page.text and "P-000001" in page.text
+    assert NAME not in page.text
+    r = app_client.post("/vooronderzoeken", data={"csrf": csrf, "titel": "", "subject": "P-999999"})
+    assert r.status_code == 422 and "Geef het vooronderzoek een titel." in r.text
+    r = app_client.post("/vooronderzoeken", follow_redirects=False, data={
+        "csrf": csrf, "titel": "Havenstraat", "signalen": [signals["a"], signals["b"]]})
+    assert r.status_code == 303
+    detail = app_client.get(r.headers["location"])
+    assert "Privacytoets 1 vastleggen" in detail.text and "Nog geen privacytoets" in detail.text
+    form = {"csrf": csrf, "grondslag": "gemeentewet_172", "doel": CHECK["doel"], "noodzaak": "kort",
+            "proportionaliteit": CHECK["proportionaliteit"], "subsidiariteit": CHECK["subsidiariteit"],
+            "subjecten": "P-000001"}
+    r = app_client.post(f"{r.headers['location']}/privacytoets", data=form)
+    assert r.status_code == 422 and "Te summier" in r.text
+    r = app_client.post(f"{detail.url.path}/privacytoets", follow_redirects=False,
+                        data={**form, "noodzaak": CHECK["noodzaak"]})
+    assert r.status_code == 303 and r.headers["location"].endswith("?melding=toets")
+    assert "Privacytoets 1 is vastgelegd" in app_client.get(r.headers["location"]).text
+    assert "Jan de Vries" in app_client.get("/subjecten/P-000001").text
+    with TestClient(app_client.app) as other:  # an analyst reads, but may not record a check
+        login_as(other, world["analist"])
+        assert "Privacytoets 1 vastleggen" not in other.get(detail.url.path).text

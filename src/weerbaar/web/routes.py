@@ -15,6 +15,7 @@ from weerbaar.web import (
     case_pages,
     login,
     meeting_pages,
+    precase_pages,
     quarantine_page,
     review_pages,
     risk_pages,
@@ -34,6 +35,7 @@ router.include_router(quarantine_page.router)
 router.include_router(subject_pages.router)
 router.include_router(review_pages.router)
 router.include_router(risk_pages.router)
+router.include_router(precase_pages.router)
 router.include_router(case_pages.router)
 router.include_router(meeting_pages.router)
 router.include_router(threat_pages.router)
