@@ -11,6 +11,7 @@ beside its field.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,6 +27,7 @@ from weerbaar.web.case_pages import READ_RIGHTS, Sent, _date, _merge, _placed, _
 from weerbaar.web.deps import FormDep, Page, PageDep, refused_as_pages
 
 router = APIRouter()
+T = TypeVar("T")
 
 NO_READ = "Uw rol mag geen overleggen inzien."
 NO_MANAGE = "Alleen het intaketeam van de gemeente plant overleggen, stelt de agenda vast en notuleert."
@@ -35,6 +37,18 @@ NOTICES = {
     "geagendeerd": "De casus staat op de agenda.",
     "genotuleerd": "De notulen zijn vastgelegd.",
 }
+
+
+def written(page: Page, own: list[FieldError], write: Callable[[], T]) -> T:
+    """One write of a form whose own reading found `own` errors (a date it could not read): what
+    could not be read reaches the service as missing, so the service refuses too, naming every
+    other problem at once; our error stands beside the field instead of its "missing". NotFound
+    and Forbidden become the 404 and 403 pages."""
+    with refused_as_pages(page):
+        try:
+            return write()
+        except ValidationFailed as exc:
+            raise ValidationFailed(_merge(own, exc.errors)) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,12 +75,8 @@ def plan_meeting(page: PageDep, posted: FormDep) -> Response:
     own: list[FieldError] = []
     held_on = _date(values.get("datum", ""), "datum", own)
     try:
-        with refused_as_pages(page):
-            try:
-                meeting = meetings.create_meeting(page.db, page.principal, values.get("titel"), held_on)
-            except ValidationFailed as exc:
-                # A date we could not read stands beside the field instead of "missing".
-                raise ValidationFailed(_merge(own, exc.errors)) from None
+        meeting = written(page, own, lambda: meetings.create_meeting(
+            page.db, page.principal, values.get("titel"), held_on))
     except ValidationFailed as exc:
         return _list(page, Sent("nieuw", values, lists, _placed(exc.errors)), status=422)
     return RedirectResponse(f"/overleggen/{meeting.id}?melding=gepland", 303)

@@ -16,8 +16,9 @@ from weerbaar.cases import service as cases
 from weerbaar.cases import threats
 from weerbaar.core.errors import FieldError, ValidationFailed
 from weerbaar.web import lookups
-from weerbaar.web.case_pages import READ_RIGHTS, _date, _merge, _placed, _values
-from weerbaar.web.deps import FormDep, Page, PageDep, form_date, refused_as_pages
+from weerbaar.web.case_pages import READ_RIGHTS, _date, _placed, _values
+from weerbaar.web.deps import FormDep, Page, PageDep, form_date
+from weerbaar.web.meeting_pages import written
 
 router = APIRouter()
 
@@ -91,13 +92,7 @@ def report_threat(page: PageDep, posted: FormDep) -> Response:
         description=values.get("omschrijving"), reported_to_police=ANSWERS.get(answer),
         target_name=values.get("naamDoelwit"), case_id=values.get("casus") or None)
     try:
-        with refused_as_pages(page):
-            try:
-                # What could not be read reaches the service as missing, so it refuses too and
-                # names every other problem at the same time.
-                threats.register_threat(page.db, page.principal, page.rt.catalogue, new)
-            except ValidationFailed as exc:
-                raise ValidationFailed(_merge(own, exc.errors)) from None
+        written(page, own, lambda: threats.register_threat(page.db, page.principal, page.rt.catalogue, new))
     except ValidationFailed as exc:
         return _form(page, values, exc.errors, status=422)
     return RedirectResponse("/dreigingen?melding=gemeld", 303)
