@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from weerbaar.cases import service
+from weerbaar.cases import privacy, service
 from weerbaar.cases.models import Case
 from weerbaar.resolve.models import Subject
 
-from .world import World, signal_body
+from .world import CHECK_TEXTS, World, signal_body
 
 API = "/api/v1"
 TEXT_WOCO = "Woonfraude-aanwijzing Zwaluwstraat: buren horen 's nachts rolkoffers (gedeeld met woco)."
@@ -66,6 +66,9 @@ def make_case(client: TestClient, world: World, title: str = "Hennepzolder Zwalu
                            "Strafrechtelijke informatiepositie.")
             service.share(s, coordinator, rt.catalogue, case.id, world.orgs["politie"].id, [signal_politie],
                           [SUBJECT_POLITIE[0]], ["omschrijving"], "Nodig voor de strafrechtelijke afweging.")
+        # Privacy check 1 on the case: the intake team may see who its subjects are.
+        privacy.record_check_1(s, coordinator, rt.catalogue, case_id=case.id, legal_basis="gemeentewet_172",
+                               subject_ids=[SUBJECT_WOCO[0], SUBJECT_POLITIE[0]], **CHECK_TEXTS)
         s.expunge(case)
     return CaseSetup(case, signal_woco, signal_politie)
 

@@ -145,7 +145,7 @@ def build_report(view: MeetingView, catalogue: Catalogue, owner_name: str, *, at
         item = ReportItem(agenda.item.position, detail["casusnummer"], detail["titel"], detail["statusNaam"],
                           agenda.item.minutes)
         item.signals = [_signal(s, catalogue) for s in detail["signalen"]]
-        item.subjects = [f"{s['naam']} ({s['soort']}, {s['id']})" for s in detail["subjecten"]]
+        item.subjects = [f"{s['naam'] or 'naam niet gedeeld'} ({s['soort']}, {s['id']})" for s in detail["subjecten"]]
         orgs = {p["organisatie"]["id"]: p["organisatie"]["naam"] for p in detail["deelnemers"]}
         for d in detail["besluiten"]:
             verdict = "gekozen" if d["gekozen"] else "niet gekozen"

@@ -48,8 +48,10 @@ def shared_signal(item: SharedSignal, catalogue: Catalogue) -> dict[str, Any]:
     return out
 
 
-def subject_ref(s: Subject) -> dict[str, Any]:
-    return {"id": s.id, "soort": s.kind, "naam": s.label, "_links": {"self": {"href": f"/api/v1/subjecten/{s.id}"}}}
+def subject_ref(s: Subject, name: str | None) -> dict[str, Any]:
+    """A case's subject; `name` as `CaseView.subject_names` allows it (None: withheld)."""
+    return {"id": s.id, "soort": s.kind, "naam": name, "gegevensZichtbaar": name is not None,
+            "_links": {"self": {"href": f"/api/v1/subjecten/{s.id}"}}}
 
 
 def action(a: ActionView, catalogue: Catalogue) -> dict[str, Any]:
@@ -116,7 +118,7 @@ def case_detail(view: CaseView, catalogue: Catalogue, transitions: list[str]) ->
             for p, o in view.participants
         ],
         signalen=[shared_signal(s, catalogue) for s in view.signals],
-        subjecten=[subject_ref(s) for s in view.subjects],
+        subjecten=[subject_ref(s, view.subject_names.get(s.id)) for s in view.subjects],
         delingen=[
             {"id": sh.id, "organisatie": sh.organisation_id, "velden": sh.fields, "reden": sh.reason,
              "signalen": [i for k, i in view.share_items.get(sh.id, []) if k == "signaal"],

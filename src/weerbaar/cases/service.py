@@ -582,6 +582,18 @@ def get_action(session: Session, principal: Principal, catalogue: Catalogue, act
     return found[0]
 
 
+def _subject_names(session: Session, principal: Principal, view: CaseView) -> dict[str, str | None]:
+    """Names of a case's subjects: for the municipality's own readers only behind privacy check 1
+    (as on the subject card); a participant sees only subjects shared with it (2A), and sharing a
+    subject is sharing who it is."""
+    from weerbaar.resolve.cards import details_open
+
+    if view.whole:
+        opened = details_open(session, principal, [s.id for s in view.subjects])
+        return {s.id: s.label if s.id in opened else None for s in view.subjects}
+    return {s.id: s.label for s in view.subjects}
+
+
 def list_actions_of_case(session: Session, principal: Principal, catalogue: Catalogue,
                          case_id: str) -> list[ActionView]:
     """The case's actions without a separate log entry (the case read is logged)."""
@@ -677,6 +689,8 @@ class CaseView:
     checks: list[PrivacyCheck]  # whole only
     repeat_signals: list[Signal] = field(default_factory=list)  # after closure: new signals on its subjects
     share_items: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # share id -> (type, id)
+    # The name of each subject as this principal may see it (None: withheld); see `_subject_names`.
+    subject_names: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def closing(self) -> CaseStatus | None:
@@ -727,6 +741,7 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
     status = history[-1].status if history else STATUS_OPEN
     view = CaseView(case, status, whole, history, participants, signals, subjects, list(latest.values()),
                     [], shares, checks)
+    view.subject_names = _subject_names(session, principal, view)
     for share_id, kind, object_id in session.execute(
             select(CaseShareItem.share_id, CaseShareItem.object_type, CaseShareItem.object_id)
             .where(CaseShareItem.share_id.in_([sh.id for sh in shares])).order_by(CaseShareItem.id)):

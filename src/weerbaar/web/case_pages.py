@@ -214,9 +214,6 @@ def _detail(page: Page, case_id: str, sent: Sent | None = None, status: int = 20
         shares_by_org.setdefault(sh.organisation_id, []).append(sh)
     addresses = {s.signal.address_id: lookups.address(page.db, s.signal.address_id)
                  for s in view.signals if s.signal.address_id and "locatie" in s.fields}
-    # What a participant sees of the subjects follows the fields shared with it.
-    subject_fields = frozenset(flow.deelvelden) if view.whole else frozenset(
-        f for sh in view.shares for f in sh.fields)
     transitions = cases.possible_transitions(cat, page.principal, view.status) if manages else []
     notice = NOTICES.get(page.request.query_params.get("melding", ""))
     return page.render(
@@ -227,8 +224,10 @@ def _detail(page: Page, case_id: str, sent: Sent | None = None, status: int = 20
         legal_basis_names={b.code: b.naam for b in cat.legal_bases.values()},
         share_targets=[(p, o) for p, o in view.participants if o.id != case.organisation_id],
         shares_by_org=shares_by_org, org_names={o.id: o.name for o in orgs.values()},
-        addresses=addresses, subject_fields=subject_fields,
-        subject_options=[(s.id, f"{s.id} · {s.kind} · {s.label}") for s in view.subjects],
+        addresses=addresses,
+        subject_options=[(s.id, f"{s.id} · {s.kind}" + (f" · {view.subject_names[s.id]}"
+                                                           if view.subject_names.get(s.id) else ""))
+                         for s in view.subjects],
         instruments=instruments, instrument_names={i.code: i.naam for i in cat.instruments.values()},
         executors=executors, participant_options=[(o.id, o.name) for o in orgs.values()],
         decision_options=[(d.id, cat.instruments[d.instrument].naam if d.instrument in cat.instruments
