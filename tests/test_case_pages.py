@@ -78,6 +78,7 @@ def test_list_nav_and_rights(app_client, world) -> None:
     csrf = login_as(app_client, world["coordinator"])
     home = app_client.get("/").text
     assert 'href="/casussen"' in home and 'href="/acties"' in home
+    assert 'href="/vooronderzoeken"' in home and 'href="/bekendheid"' in home
     assert "Geen verlopen acties." in home
     r = app_client.get("/casussen")
     assert r.status_code == 200
@@ -91,6 +92,7 @@ def test_list_nav_and_rights(app_client, world) -> None:
     # A partner takes part in cases (the menu), but cannot open one.
     login_as(app_client, world["woco"])
     assert 'href="/casussen"' in app_client.get("/").text
+    assert 'href="/vooronderzoeken"' not in app_client.get("/").text
     assert "Casus openen" not in app_client.get("/casussen").text
     assert app_client.get("/casussen/nieuw").status_code == 403
     post(app_client, "/uitloggen", csrf_of(app_client.get("/").text))

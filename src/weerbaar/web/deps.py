@@ -209,8 +209,12 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
         items.append(("/koppelvoorstellen", "Koppelvoorstellen"))
     if page.can(rights.RISK_READ):
         items.append(("/risico", "Risicolijst"))
+    if page.can(rights.CASES_MANAGE, rights.CASES_READ_MUNICIPALITY):
+        items.append(("/vooronderzoeken", "Vooronderzoeken"))
     if page.can(rights.CASES_READ_MUNICIPALITY, rights.CASES_PARTICIPATE):
         items += [("/casussen", "Casussen"), ("/acties", "Acties"), ("/overleggen", "Overleggen")]
+    if page.can(*READ_RIGHTS):  # asking needs bekendheid.bevragen; seeing who asked us does not
+        items.append(("/bekendheid", "Bekendheid"))
     if page.can(rights.THREATS_REGISTER, rights.THREATS_READ):
         items.append(("/dreigingen", "Dreigingen"))
     if page.can(rights.LOG_READ):
