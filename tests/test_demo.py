@@ -6,12 +6,12 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from stdnum.nl import bsn as stdnum_bsn
 
 from weerbaar.access import auth
 from weerbaar.access.principal import Principal
-from weerbaar.cases.models import Case
+from weerbaar.cases.models import Case, PreCase
 from weerbaar.cases.service import case_view
 from weerbaar.core.config import Settings
 from weerbaar.core.db import Database
@@ -199,6 +199,14 @@ def test_demo_extracts_import_and_link_against_the_answer_key(runtime):
         coordinator = s.scalars(select(User).where(User.email == "coordinator@lindeveen.demo")).one()
         principal = Principal.of(coordinator, runtime.catalogue, channel="cli")
         linked = {(bron, key): subject for bron, key, subject in subject_rows(s, principal)}
+        # Once linked, the intake team recorded privacy check 1 on its open cases and pre-cases:
+        # those cases show their subjects by name; pre-cases were bundled from shared subjects.
+        assert summary.privacy_checks >= 3
+        open_views = [v for v in (case_view(s, principal, runtime.catalogue, c.id, log=False)
+                                  for c in s.scalars(select(Case))) if v.status != "afgesloten"]
+        assert any(v.subjects for v in open_views)
+        assert all(name for v in open_views for name in v.subject_names.values())
+        assert s.scalar(select(func.count()).select_from(PreCase)) >= 1
     truth = {(bron, key): person for bron, keys in summary.truth.items() for key, person in keys.items()}
     assert set(truth) <= set(linked), "every valid person record is exported with its subject"
 

@@ -105,6 +105,19 @@ def _managed_case(session: Session, principal: Principal, catalogue: Catalogue, 
     return case
 
 
+def case_subject_ids(case_id: str) -> Any:
+    """The subjects a case is about: those named when it was opened, and every subject its signals
+    are linked to now (links are derived: a later analysis run may add or merge them)."""
+    from sqlalchemy import union
+
+    from weerbaar.resolve.models import SignalSubject
+
+    return union(
+        select(CaseSubject.subject_id).where(CaseSubject.case_id == case_id),
+        select(SignalSubject.subject_id).where(SignalSubject.signal_id.in_(
+            select(CaseSignal.signal_id).where(CaseSignal.case_id == case_id))))
+
+
 def _next_number(session: Session, year: int) -> str:
     prefix = f"CAS-{year}-"
     last = session.scalar(select(func.max(Case.number)).where(Case.number.like(f"{prefix}%")))
@@ -272,7 +285,7 @@ def share(session: Session, principal: Principal, catalogue: Catalogue, case_id:
         errors.append(FieldError("organisatie", "geen_deelnemer",
                                  "Deze organisatie neemt niet deel; nodig haar eerst uit met een grondslag."))
     case_signals = set(session.scalars(select(CaseSignal.signal_id).where(CaseSignal.case_id == case.id)))
-    case_subjects = set(session.scalars(select(CaseSubject.subject_id).where(CaseSubject.case_id == case.id)))
+    case_subjects = set(session.scalars(case_subject_ids(case.id)))
     for i, sid in enumerate(signal_ids):
         if sid not in case_signals:
             errors.append(FieldError(f"signalen[{i}]", "niet_in_casus", "Dit signaal hoort niet bij de casus."))
@@ -716,8 +729,7 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
         .where(CaseParticipant.case_id == case.id).order_by(CaseParticipant.at, Organisation.name))]
     signal_query = (select(Signal).join(CaseSignal, CaseSignal.signal_id == Signal.id)
                     .where(CaseSignal.case_id == case.id).order_by(Signal.observed_on, Signal.id))
-    subject_query = (select(Subject).join(CaseSubject, CaseSubject.subject_id == Subject.id)
-                     .where(CaseSubject.case_id == case.id).order_by(Subject.id))
+    subject_query = select(Subject).where(Subject.id.in_(case_subject_ids(case.id))).order_by(Subject.id)
     share_query = select(CaseShare).where(CaseShare.case_id == case.id).order_by(CaseShare.at)
     if whole:
         all_fields = frozenset(flow.deelvelden)
@@ -772,7 +784,7 @@ def _repeats(session: Session, principal: Principal, catalogue: Catalogue, case_
     from weerbaar.resolve.models import SignalSubject
 
     in_case = select(CaseSignal.signal_id).where(CaseSignal.case_id == case_id)
-    subjects = select(CaseSubject.subject_id).where(CaseSubject.case_id == case_id)
+    subjects = case_subject_ids(case_id)
     addresses = select(Signal.address_id).where(Signal.id.in_(in_case), Signal.address_id.is_not(None))
     return list(session.scalars(select(Signal).where(
         or_(Signal.id.in_(select(SignalSubject.signal_id).where(SignalSubject.subject_id.in_(subjects))),

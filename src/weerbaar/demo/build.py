@@ -20,6 +20,7 @@ from weerbaar.access.principal import Principal
 from weerbaar.core import clock
 from weerbaar.core.models import Address, Area, Setting, User
 from weerbaar.core.runtime import Runtime
+from weerbaar.demo.cases import after_linking
 from weerbaar.demo.cast import DEMO_PASSWORD, ORGANISATIONS, USERS, build_cast
 from weerbaar.demo.extracts import write_extracts
 from weerbaar.demo.geography import BUURTEN, GEMEENTE_CODE, GEMEENTE_NAME, WIJKEN, Grid
@@ -63,6 +64,7 @@ class DemoSummary:
     signals: int = 0
     shares: int = 0
     cases: int = 0
+    privacy_checks: int = 0  # privacy checks 1 recorded once subjects were linked
     persons: int = 0
     bsns: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -157,5 +159,7 @@ def _import_and_link(
         figures, detection = run_analysis(
             session, principal, runtime.catalogue,
             progress=lambda step, done, total: report(STEP_DETECT if step in DETECT_STEPS else STEP_LINK, done, total))
+    with runtime.db.transaction() as session:
+        summary.privacy_checks = after_linking(session, runtime.catalogue, principal)
     summary.subjects = {kind: counts["subjecten"] for kind, counts in figures.counts.items() if "subjecten" in counts}
     summary.detection = detection.as_dict()

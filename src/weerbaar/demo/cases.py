@@ -147,3 +147,44 @@ def build_cases(session: Session, catalogue: Catalogue, rng: random.Random, sign
         made += 1
     session.flush()
     return made
+
+
+def after_linking(session: Session, catalogue: Catalogue, coordinator: Principal, max_pre_cases: int = 3) -> int:
+    """Once the analysis has linked signals to subjects: the intake team records privacy check 1
+    on each open case (so its subjects' cards open), and bundles the first suggested groups of
+    signals about one subject into pre-cases, each with its own check. Returns the checks made."""
+    from sqlalchemy import select
+
+    from weerbaar.cases import precases, privacy
+    from weerbaar.cases.models import Case
+    from weerbaar.resolve.models import Subject
+
+    made = 0
+    texts = {
+        "purpose": "Nagaan wie achter de signalen op dit adres zit, om de interventies van de partners te richten.",
+        "necessity": "De signalen alleen zijn niet genoeg om een bestuurlijk besluit zorgvuldig te onderbouwen.",
+        "proportionality": "Alleen de bronnen over de betrokken subjecten en de laatste twee jaar worden bekeken.",
+        "subsidiarity": "Een gesprek met de bewoners zou het onderzoek vroegtijdig kenbaar maken aan de daders.",
+    }
+    for case in session.scalars(select(Case).order_by(Case.number)):
+        if service.current_status(session, case.id) == service.STATUS_CLOSED:
+            continue
+        subjects = list(session.scalars(select(Subject.id).where(
+            Subject.id.in_(service.case_subject_ids(case.id)), Subject.merged_into.is_(None))))
+        if subjects:
+            privacy.record_check_1(session, coordinator, catalogue, case_id=case.id, legal_basis="gemeentewet_172",
+                                   subject_ids=subjects[:20], **texts)
+            made += 1
+    for _ in range(max_pre_cases):
+        # Suggested again each time: a signal about two subjects is in two suggestions.
+        bundles = precases.suggest_bundles(session, coordinator, catalogue)
+        if not bundles:
+            break
+        bundle = bundles[0]
+        pre_case = precases.create_pre_case(session, coordinator, catalogue, [s.id for s, _ in bundle.signals],
+                                            f"Vooronderzoek {bundle.subject_id}", subject_id=bundle.subject_id)
+        privacy.record_check_1(session, coordinator, catalogue, pre_case_id=pre_case.id,
+                               legal_basis="gemeentewet_172", subject_ids=[bundle.subject_id], **texts)
+        made += 1
+    session.flush()
+    return made
