@@ -168,3 +168,55 @@ def test_threat_register_permission_matrix(app_client: TestClient, world: World,
            "read": str(app_client.get(f"{API}/dreigingen/{tid}", headers=h).status_code),
            "report": str(app_client.post(f"{API}/dreigingen", headers=h, json=threat_body()).status_code)}
     assert got == want
+
+
+# ---------------------------------------------------------------------------------------------
+# Hit/no-hit (bekendheidscheck): asking needs bekendheid.bevragen (the intake team, analysts, and
+# the neighbouring municipality's intake team for its own purposes); every organisation that was
+# asked — all of the asker's municipality, and others only where they know the person — sees
+# that it was asked, whoever of its users looks. The coordinator asks about Jan de Vries, known
+# in Lindeveen's and Zandhoven's extracts (tests/er_rows.py):
+#   ask      POST /bekendheid/_zoek by the actor
+#   asked    the coordinator's question is in the actor's GET /bekendheid/bevragingen
+# ---------------------------------------------------------------------------------------------
+KNOWNNESS = """
+actor             ask  asked
+coordinator       200  yes
+analist           200  yes
+gemeente_partner  403  yes
+woco              403  yes
+woco2             403  yes
+politie           403  yes
+netbeheer         403  yes
+buur_coordinator  200  yes
+privacy           403  yes
+beheerder         403  yes
+"""
+KNOWN_HEADER, *KNOWN_ROWS = [line.split() for line in KNOWNNESS.strip().splitlines()]
+QUESTION = {"doel": "Voorbereiding van het casusoverleg over de Havenstraat.", "grondslag": "riec_convenant",
+            "persoon": {"naam": "Jan de Vries", "geboortedatum": "1985-06-07"}}
+
+
+@pytest.mark.parametrize("actor", [r[0] for r in KNOWN_ROWS])
+def test_knownness_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
+    from weerbaar.cases.knownness import refresh_keys
+
+    from .er_rows import build_linked
+
+    want = dict(zip(KNOWN_HEADER, next(r for r in KNOWN_ROWS if r[0] == actor), strict=True))
+    build_linked(world)
+    with world.runtime.db.transaction() as s:
+        refresh_keys(s, "GM9990")
+        refresh_keys(s, "GM9991")
+    first = app_client.post(f"{API}/bekendheid/_zoek", headers=world["coordinator"].headers, json=QUESTION)
+    assert first.status_code == 200, first.text
+    h = world[actor].headers
+    got = {"actor": actor,
+           "ask": str(app_client.post(f"{API}/bekendheid/_zoek", headers=h, json=QUESTION).status_code)}
+    seen = app_client.get(f"{API}/bekendheid/bevragingen", headers=h)
+    assert seen.status_code == 200, seen.text
+    got["asked"] = "yes" if any(q["doel"] == QUESTION["doel"]
+                                and q["gevraagdDoor"]["organisatie"]["naam"] == "Gemeente Lindeveen"
+                                for q in seen.json()["items"]) else "no"
+    assert got == want
+    assert "Jan" not in seen.text and "1985" not in seen.text  # who was asked about is never shown
