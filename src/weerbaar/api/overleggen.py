@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
@@ -22,7 +22,6 @@ from weerbaar.core.models import Organisation
 from weerbaar.intake.schemas import InputModel, validate_model
 
 router = APIRouter(prefix="/overleggen", tags=["Overleggen"])
-FORMATS = {"html": "text/html", "pdf": "application/pdf"}
 
 
 class OverlegIn(InputModel):
@@ -146,16 +145,12 @@ def export(id: str, request: Request, rt: RuntimeDep, session: SessionDep, princ
     errors: list[FieldError] = []
     _check_keys(params, {"organisatie", "formaat"}, errors)
     fmt = params.get("formaat") or ("pdf" if "application/pdf" in request.headers.get("accept", "") else "html")
-    if fmt not in FORMATS:
+    if fmt not in report.FORMATS:
         errors.append(FieldError("formaat", "onbekend", "Kies html of pdf."))
     if errors:
         raise ValidationFailed(errors)
     view = meetings.report_view(session, principal, rt.catalogue, _id(id), params.get("organisatie"), fmt)
     owner = session.get_one(Organisation, view.meeting.organisation_id)
     doc = report.build_report(view, rt.catalogue, owner.name)
-    headers = {"Cache-Control": "no-store"}
-    if fmt == "pdf":
-        headers["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
-        return Response(report.render_pdf(doc), media_type=FORMATS["pdf"], headers=headers)
-    headers["Content-Disposition"] = f'inline; filename="{doc.filename}.html"'
-    return HTMLResponse(report.render_html(doc), headers=headers)
+    body, media_type, headers = report.rendered(doc, fmt)
+    return Response(body, media_type=media_type, headers=headers)

@@ -255,3 +255,17 @@ def render_pdf(report: Report) -> bytes:
         text("; ".join(item.subjects) if item.subjects else "Geen subjecten met uw organisatie gedeeld.")
         gap(6)
     return bytes(pdf.output())
+
+
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+def rendered(doc: Report, fmt: str) -> tuple[bytes, str, dict[str, str]]:
+    """The report as a download: body, media type and headers (never cached; PDF as attachment,
+    HTML inline), the same for the API and the web."""
+    headers = {"Cache-Control": "no-store"}
+    if fmt == "pdf":
+        headers["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
+        return render_pdf(doc), FORMATS["pdf"], headers
+    headers["Content-Disposition"] = f'inline; filename="{doc.filename}.html"'
+    return render_html(doc).encode(), FORMATS["html"], headers

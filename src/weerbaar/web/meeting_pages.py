@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from weerbaar.access import rights
@@ -31,7 +31,6 @@ T = TypeVar("T")
 
 NO_READ = "Uw rol mag geen overleggen inzien."
 NO_MANAGE = "Alleen het intaketeam van de gemeente plant overleggen, stelt de agenda vast en notuleert."
-FORMATS = {"html": "text/html", "pdf": "application/pdf"}
 NOTICES = {
     "gepland": "Het overleg is gepland. Zet nu de casussen op de agenda.",
     "geagendeerd": "De casus staat op de agenda.",
@@ -185,7 +184,7 @@ def meeting_report(meeting_id: str, page: PageDep) -> Response:
     page.require(*READ_RIGHTS, reason=NO_READ)
     params = page.request.query_params
     fmt = params.get("formaat") or "html"
-    if fmt not in FORMATS:
+    if fmt not in report.FORMATS:
         raise _bad_request(page, [FieldError("formaat", "onbekend", "Kies als formaat html of pdf.")])
     try:
         with refused_as_pages(page):
@@ -195,9 +194,5 @@ def meeting_report(meeting_id: str, page: PageDep) -> Response:
         raise _bad_request(page, exc.errors) from None
     owner = {o.id: o.name for o in lookups.organisations(page.db)}.get(view.meeting.organisation_id, "")
     doc = report.build_report(view, page.rt.catalogue, owner)
-    headers = {"Cache-Control": "no-store"}
-    if fmt == "pdf":
-        headers["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
-        return Response(report.render_pdf(doc), media_type=FORMATS["pdf"], headers=headers)
-    headers["Content-Disposition"] = f'inline; filename="{doc.filename}.html"'
-    return HTMLResponse(report.render_html(doc), headers=headers)
+    body, media_type, headers = report.rendered(doc, fmt)
+    return Response(body, media_type=media_type, headers=headers)
