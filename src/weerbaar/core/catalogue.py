@@ -7,6 +7,7 @@ catalogue stops the application with a Dutch message naming every problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -449,30 +450,44 @@ def _intervention_part(
 FLOW_FIXED_STATUSES = ("nieuw", "afgesloten")
 
 
-def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
-    """signaalverloop.yaml: statuses and the transitions between them, every reference checked."""
-    from weerbaar.access.rights import RIGHTS  # rights are code; the flow names them
+def _check_flow(name: str, statuses: list[FlowStatus], transitions: list[Any], fixed: tuple[str, ...],
+                requirements: tuple[str, ...], problems: list[str]) -> Iterator[tuple[str, Any]]:
+    """What a signal's and a case's flow share: statuses once each, the fixed ones present, each
+    transition once, naming known statuses (`van`, `naar`, and for a signal per outcome), known
+    requirements and a known right. Yields (where, transition) for each flow's own checks."""
+    from weerbaar.access.rights import RIGHTS  # rights are code; the flows name them
 
-    name = "signaalverloop.yaml"
-    flow: SignalFlow | None = _parse(SignalFlow, _read(folder / name, problems), name, problems)
-    if flow is None:
-        return None
-    codes = [s.code for s in flow.statussen]
+    codes = [s.code for s in statuses]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(f"{name}: status '{code}' komt meer dan eens voor")
-    for code in FLOW_FIXED_STATUSES:
+    for code in fixed:
         if code not in codes:
             problems.append(f"{name}: de status '{code}' ontbreekt; Weerbaar zet die zelf")
     seen: set[str] = set()
-    outcomes = set(flow.weging.uitkomsten)
-    for t in flow.overgangen:
+    for t in transitions:
         where = f"{name}: overgang '{t.code}'"
         if t.code in seen:
             problems.append(f"{where} komt meer dan eens voor")
         seen.add(t.code)
-        for status in [*t.van, *([t.naar] if t.naar else []), *t.naar_per_uitkomst.values()]:
+        for status in [*t.van, *([t.naar] if t.naar else []), *getattr(t, "naar_per_uitkomst", {}).values()]:
             if status not in codes:
                 problems.append(f"{where} noemt onbekende status '{status}'")
+        for need in t.vereist:
+            if need not in requirements:
+                problems.append(f"{where} vereist onbekend '{need}'; kies uit {', '.join(requirements)}")
+        if t.recht not in RIGHTS:
+            problems.append(f"{where} noemt onbekend recht '{t.recht}'")
+        yield where, t
+
+
+def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
+    """signaalverloop.yaml: statuses and the transitions between them, every reference checked."""
+    name = "signaalverloop.yaml"
+    flow: SignalFlow | None = _parse(SignalFlow, _read(folder / name, problems), name, problems)
+    if flow is None:
+        return None
+    outcomes = set(flow.weging.uitkomsten)
+    for where, t in _check_flow(name, flow.statussen, flow.overgangen, FLOW_FIXED_STATUSES, REQUIREMENTS, problems):
         if (t.naar is None) == (not t.naar_per_uitkomst):
             problems.append(f"{where} moet precies een van 'naar' en 'naar_per_uitkomst' hebben")
         if t.naar_per_uitkomst and set(t.naar_per_uitkomst) != outcomes:
@@ -482,11 +497,6 @@ def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
             problems.append(f"{where}: een overgang per uitkomst vereist de weging, en omgekeerd")
         if (t.intaketoets_uitslag is not None) != ("intaketoets" in t.vereist):
             problems.append(f"{where}: een overgang met intaketoets noemt de uitslag (ja of nee), en omgekeerd")
-        for need in t.vereist:
-            if need not in REQUIREMENTS:
-                problems.append(f"{where} vereist onbekend '{need}'; kies uit {', '.join(REQUIREMENTS)}")
-        if t.recht not in RIGHTS:
-            problems.append(f"{where} noemt onbekend recht '{t.recht}'")
     for key, scale in flow.weging.schalen.items():
         if sorted(scale.niveaus) != list(range(1, len(scale.niveaus) + 1)):
             problems.append(f"{name}: schaal '{key}' moet niveaus 1, 2, ... zonder gaten hebben")
@@ -495,34 +505,14 @@ def _flow_part(folder: Path, problems: list[str]) -> SignalFlow | None:
 
 def _case_flow_part(folder: Path, problems: list[str]) -> CaseFlow | None:
     """casusverloop.yaml: statuses and transitions of a case, every reference checked."""
-    from weerbaar.access.rights import RIGHTS
-
     name = "casusverloop.yaml"
     flow: CaseFlow | None = _parse(CaseFlow, _read(folder / name, problems), name, problems)
     if flow is None:
         return None
-    codes = [s.code for s in flow.statussen]
-    for code in sorted({c for c in codes if codes.count(c) > 1}):
-        problems.append(f"{name}: status '{code}' komt meer dan eens voor")
-    for code in CASE_FIXED_STATUSES:
-        if code not in codes:
-            problems.append(f"{name}: de status '{code}' ontbreekt; Weerbaar zet die zelf")
-    seen: set[str] = set()
-    for t in flow.overgangen:
-        where = f"{name}: overgang '{t.code}'"
-        if t.code in seen:
-            problems.append(f"{where} komt meer dan eens voor")
-        seen.add(t.code)
-        for status in [*t.van, t.naar]:
-            if status not in codes:
-                problems.append(f"{where} noemt onbekende status '{status}'")
-        for need in t.vereist:
-            if need not in CASE_REQUIREMENTS:
-                problems.append(f"{where} vereist onbekend '{need}'; kies uit {', '.join(CASE_REQUIREMENTS)}")
+    for where, t in _check_flow(name, flow.statussen, flow.overgangen, CASE_FIXED_STATUSES, CASE_REQUIREMENTS,
+                                problems):
         if t.naar == "afgesloten" and not {"resultaat", "nazorgdatum"} <= set(t.vereist):
             problems.append(f"{where}: afsluiten vereist een resultaat en een nazorgdatum (effectmeting)")
-        if t.recht not in RIGHTS:
-            problems.append(f"{where} noemt onbekend recht '{t.recht}'")
     if "open" not in flow.actiestatussen:
         problems.append(f"{name}: de actiestatus 'open' ontbreekt; een nieuwe actie krijgt die")
     return flow
