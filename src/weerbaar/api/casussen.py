@@ -14,8 +14,8 @@ from pydantic import Field
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from weerbaar.api.params import query_date
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
-from weerbaar.api.vooronderzoeken import PrivacytoetsIn
-from weerbaar.cases import precases, privacy, serialize, service
+from weerbaar.api.vooronderzoeken import PrivacytoetsIn, check_created
+from weerbaar.cases import serialize, service
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.intake.schemas import InputModel, validate_model
 
@@ -106,14 +106,7 @@ def read(id: str, request: Request, rt: RuntimeDep, session: SessionDep, princip
 async def record_check(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
                        principal: PrincipalDep) -> JSONResponse:
     b: PrivacytoetsIn = validate_model(PrivacytoetsIn, await _json(request))
-    case_id = _valid_id(id)
-    check = privacy.record_check_1(
-        session, principal, rt.catalogue, case_id=case_id, legal_basis=b.grondslag, purpose=b.doel,
-        necessity=b.noodzaak, proportionality=b.proportionaliteit, subsidiarity=b.subsidiariteit,
-        subject_ids=b.subjecten)
-    subjects = next(s for c, s in precases.checks_of(session, case_id=case_id) if c.id == check.id)
-    return JSONResponse(precases.check_json(check, subjects, rt.catalogue), status_code=201,
-                        headers={"Location": f"/api/v1/casussen/{case_id}"})
+    return check_created(session, principal, rt, b, case_id=_valid_id(id))
 
 
 class DeelnemerIn(InputModel):

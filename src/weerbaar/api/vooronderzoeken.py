@@ -107,10 +107,18 @@ async def add_signals(id: str, request: Request, rt: RuntimeDep, session: Sessio
 async def record_check(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
                        principal: PrincipalDep) -> JSONResponse:
     b: PrivacytoetsIn = validate_model(PrivacytoetsIn, await _json(request))
+    return check_created(session, principal, rt, b, pre_case_id=id)
+
+
+def check_created(session: SessionDep, principal: PrincipalDep, rt: RuntimeDep, b: PrivacytoetsIn, *,
+                  pre_case_id: str | None = None, case_id: str | None = None) -> JSONResponse:
+    """Record privacy check 1 for a pre-case or a case; 201 with the check and its subjects."""
     check = privacy.record_check_1(
-        session, principal, rt.catalogue, pre_case_id=id, legal_basis=b.grondslag, purpose=b.doel,
-        necessity=b.noodzaak, proportionality=b.proportionaliteit, subsidiarity=b.subsidiariteit,
+        session, principal, rt.catalogue, pre_case_id=pre_case_id, case_id=case_id, legal_basis=b.grondslag,
+        purpose=b.doel, necessity=b.noodzaak, proportionality=b.proportionaliteit, subsidiarity=b.subsidiariteit,
         subject_ids=b.subjecten)
-    subjects = next(s for c, s in precases.checks_of(session, pre_case_id=id) if c.id == check.id)
+    subjects = next(s for c, s in precases.checks_of(session, pre_case_id=pre_case_id, case_id=case_id)
+                    if c.id == check.id)
+    where = f"/api/v1/vooronderzoeken/{pre_case_id}" if pre_case_id else f"/api/v1/casussen/{case_id}"
     return JSONResponse(precases.check_json(check, subjects, rt.catalogue), status_code=201,
-                        headers={"Location": f"/api/v1/vooronderzoeken/{id}"})
+                        headers={"Location": where})
