@@ -318,3 +318,37 @@ def test_weighing_actions_escalation_and_closing(app_client, world) -> None:
     assert f'action="{url}/acties"' in reopened and "Uitvoering en monitoring" in reopened
     with world.runtime.db.session() as s:
         assert cases.current_status(s, case_id) == "uitvoering"
+
+
+def test_privacy_check_1_on_the_case_page_opens_the_subjects_names(app_client, world) -> None:
+    from weerbaar.intake.models import SignalParty
+    from weerbaar.resolve.models import SignalSubject
+
+    from .er_rows import build_linked
+    from .world import CHECK_TEXTS
+
+    build_linked(world)
+    signal = register(world)
+    passed_on(world, signal)
+    with world.runtime.db.transaction() as s:
+        party = s.scalars(select(SignalParty.id).where(SignalParty.signal_id == signal,
+                                                       SignalParty.kind == "persoon")).first()
+        s.add(SignalSubject(signal_id=signal, party_id=party, subject_id="P-000001", probability=0.95))
+    csrf = login_as(app_client, world["coordinator"])
+    cid = open_case_form(app_client, csrf, signal)
+    page = app_client.get(f"/casussen/{cid}").text
+    assert "(naam pas na privacytoets 1)" in page and 'action="/casussen/' + cid + '/privacytoets"' in page
+    r = post(app_client, f"/casussen/{cid}/privacytoets", csrf, grondslag="gemeentewet_172", doel="",
+             noodzaak=CHECK_TEXTS["necessity"], proportionaliteit=CHECK_TEXTS["proportionality"],
+             subsidiariteit=CHECK_TEXTS["subsidiarity"], subjecten=["P-000001"])
+    assert r.status_code == 422
+    assert "Verplicht" in error_beside(r.text, "privacytoets-f-doel")
+    r = post(app_client, f"/casussen/{cid}/privacytoets", csrf, grondslag="gemeentewet_172",
+             doel=CHECK_TEXTS["purpose"], noodzaak=CHECK_TEXTS["necessity"],
+             proportionaliteit=CHECK_TEXTS["proportionality"], subsidiariteit=CHECK_TEXTS["subsidiarity"],
+             subjecten=["P-000001"])
+    assert r.status_code == 303, r.text
+    assert "Privacytoets 1 is vastgelegd" in app_client.get(r.headers["location"]).text
+    page = app_client.get(f"/casussen/{cid}").text
+    subjects = page[page.index('id="subjecten"'):page.index('id="deelnemers"')]
+    assert "(naam pas na privacytoets 1)" not in subjects, subjects

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from weerbaar.access import rights
+from weerbaar.cases import privacy
 from weerbaar.cases import service as cases
 from weerbaar.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from weerbaar.intake import queries
@@ -43,6 +44,7 @@ NOTICES = {
     "actie": "De actie is afgesproken.",
     "bijgewerkt": "De actie is bijgewerkt.",
     "status": "De status van de casus is gewijzigd.",
+    "toets": "Privacytoets 1 is vastgelegd; de gegevens van de gekozen subjecten zijn nu in te zien.",
 }
 BAD_DATE = "Ongeldige datum; gebruik de vorm JJJJ-MM-DD."
 
@@ -219,6 +221,8 @@ def _detail(page: Page, case_id: str, sent: Sent | None = None, status: int = 20
     return page.render(
         "casus.html", status, title=f"Casus {case.number}", view=view, case=case, flow=flow,
         manages=manages, editable=editable, closed=closed, sent=sent or Sent(), notice=notice,
+        may_check=page.can(rights.PRIVACY_CHECK),
+        unnamed_subjects=[s.id for s in view.subjects if not view.subject_names.get(s.id)],
         phenomenon=cat.phenomena.get(case.phenomenon or ""),
         invitable=invitable, legal_bases=[(b.code, b.naam) for b in cat.legal_bases.values()],
         legal_basis_names={b.code: b.naam for b in cat.legal_bases.values()},
@@ -265,6 +269,19 @@ def _step(page: Page, case_id: str, form: str, posted: FormData, call: Callable[
     except Conflict as exc:
         return _detail(page, case_id, Sent(form, values, lists, {}, exc.reason), status=409)
     return RedirectResponse(f"/casussen/{case_id}?melding={notice}#{anchor}", 303)
+
+
+@router.post("/casussen/{case_id}/privacytoets")
+def record_check(case_id: str, page: PageDep, posted: FormDep) -> Response:
+    """Privacy check 1 on the case: opens its chosen subjects' details to the own organisation."""
+    cid = _uuid(case_id)
+    page.require(rights.PRIVACY_CHECK, reason=NO_MANAGE)
+    v, lists = _values(posted)
+    return _step(page, cid, "privacytoets", posted, lambda: privacy.record_check_1(
+        page.db, page.principal, page.rt.catalogue, case_id=cid, legal_basis=v.get("grondslag") or None,
+        purpose=v.get("doel"), necessity=v.get("noodzaak"), proportionality=v.get("proportionaliteit"),
+        subsidiarity=v.get("subsidiariteit"), subject_ids=lists.get("subjecten", [])),
+        notice="toets", anchor="subjecten")
 
 
 @router.post("/casussen/{case_id}/deelnemers")
