@@ -201,8 +201,7 @@ async def add_action(id: str, request: Request, rt: RuntimeDep, session: Session
     b: ActieIn = validate_model(ActieIn, await _json(request))
     row = service.add_action(session, principal, rt.catalogue, _valid_id(id), service.NewAction(
         b.omschrijving, b.organisatie, b.verantwoordelijke, b.deadline, b.besluit))
-    view = next(a for a in service.list_actions_of_case(session, principal, rt.catalogue, row.case_id or "")
-                if a.action.id == row.id)
+    view = service.get_action(session, principal, rt.catalogue, row.id, log=False)
     return JSONResponse(serialize.action(view, rt.catalogue), status_code=201,
                         headers={"Location": f"/api/v1/acties/{row.id}"})
 

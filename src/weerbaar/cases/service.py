@@ -199,11 +199,8 @@ def open_case(session: Session, principal: Principal, catalogue: Catalogue, new:
         raise ValidationFailed(errors)
     signals = list(session.scalars(select(Signal).where(Signal.id.in_(signal_ids))))
     phenomenon = new.phenomenon or next((s.phenomenon for s in signals if s.phenomenon), None)
-    # Subjects: those named, plus every subject the signals were linked to.
-    from weerbaar.resolve.models import SignalSubject
-
-    subject_ids += [s for s in session.scalars(select(SignalSubject.subject_id).where(
-        SignalSubject.signal_id.in_(signal_ids)).distinct()) if s not in subject_ids]
+    # Only the subjects named are stored; those the signals are linked to follow the links
+    # (`case_subject_ids`), which later analysis runs may change.
     moment = at or now()
     case = Case(number=_next_number(session, moment.year), title=title, phenomenon=phenomenon,
                 municipality_code=principal.municipality_code, organisation_id=principal.organisation_id,
@@ -222,7 +219,7 @@ def open_case(session: Session, principal: Principal, catalogue: Catalogue, new:
     _append_status(session, case, STATUS_OPEN, principal, transition=None,
                    note=(new.reason or "").strip() or None, at=moment)
     logbook.record(session, principal, logbook.CREATE, object_type="casus", object_id=case.id,
-                   purpose="casus openen", details={"signalen": len(signal_ids), "subjecten": len(subject_ids)})
+                   purpose="casus openen", details={"signalen": len(signal_ids), "subjecten_genoemd": len(subject_ids)})
     return case
 
 
@@ -731,17 +728,13 @@ def case_view(session: Session, principal: Principal, catalogue: Catalogue, case
                     .where(CaseSignal.case_id == case.id).order_by(Signal.observed_on, Signal.id))
     subject_query = select(Subject).where(Subject.id.in_(case_subject_ids(case.id))).order_by(Subject.id)
     share_query = select(CaseShare).where(CaseShare.case_id == case.id).order_by(CaseShare.at)
-    if whole:
-        all_fields = frozenset(flow.deelvelden)
-        signals = [SharedSignal(s, all_fields) for s in session.scalars(signal_query)]
-    else:
+    if not whole:
         share_query = share_query.where(CaseShare.organisation_id == principal.organisation_id)
         signal_query = signal_query.where(case_items_shared(principal, case.id, "signaal", Signal.id))
         subject_query = subject_query.where(case_items_shared(principal, case.id, "subject", Subject.id))
-        shares = list(session.scalars(share_query))
-        fields = frozenset(f for sh in shares for f in sh.fields)
-        signals = [SharedSignal(s, fields) for s in session.scalars(signal_query)]
     shares = list(session.scalars(share_query))
+    fields = frozenset(flow.deelvelden) if whole else frozenset(f for sh in shares for f in sh.fields)
+    signals = [SharedSignal(s, fields) for s in session.scalars(signal_query)]
     subjects = list(session.scalars(subject_query))
     decisions_all = list(session.scalars(select(CaseDecision).where(CaseDecision.case_id == case.id)
                                          .order_by(CaseDecision.at.desc(), CaseDecision.id)))
