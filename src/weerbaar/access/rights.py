@@ -31,6 +31,9 @@ CASES_PARTICIPATE = "casussen.deelnemen"
 ACTIONS_UPDATE_OWN = "acties.bijwerken.eigen_organisatie"
 THREATS_REGISTER = "dreigingen.registreren"
 THREATS_READ = "dreigingen.lezen"
+PICTURE_READ = "beeld.lezen"
+PICTURE_EXACT = "beeld.exact"
+NETWORK_READ = "netwerk.bekijken"
 
 RIGHTS: dict[str, str] = {
     SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
@@ -103,6 +106,20 @@ RIGHTS: dict[str, str] = {
     THREATS_READ: (
         "Laat toe om het register van bedreigingen en intimidatie van de eigen gemeente te lezen "
         "(beperkte toegang)."
+    ),
+    PICTURE_READ: (
+        "Laat toe om het geaggregeerde beeld van de eigen gemeente te zien: de kaart per wijk en buurt, "
+        "de buurtpagina's met trends en het ondermijningsbeeld. Alleen aantallen, nooit namen, adressen of "
+        "nummers; aantallen onder de 5 staan er als \"<5\"."
+    ),
+    PICTURE_EXACT: (
+        "Laat toe om in het geaggregeerde beeld ook kleine aantallen (onder de 5) exact te zien "
+        "(de analistenrol). Rapporten voor anderen blijven altijd afgeschermd."
+    ),
+    NETWORK_READ: (
+        "Laat toe om het netwerk rond een subject te bekijken (personen, bedrijven, adressen, signalen en "
+        "casussen met hun gedateerde relaties). Alleen subjecten die men mag zien worden getekend, met "
+        "gegevens alleen na privacytoets 1; de rest verschijnt als hit/no-hit."
     ),
     RISK_EXPLAIN: (
         "Laat toe om een vermelding op een risicolijst als verklaard te markeren (met reden), "
