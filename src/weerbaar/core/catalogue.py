@@ -82,9 +82,14 @@ class OrganisationTypes(_Strict):
     organisatietypen: list[OrganisationType]
 
 
+class ConfidentialityLevel(Level):
+    # Does a signal of this level count in the anonymised area figures (map, report)?
+    in_beeld: bool
+
+
 class Confidentiality(_Strict):
     versie: int
-    niveaus: list[Level]
+    niveaus: list[ConfidentialityLevel]
 
 
 class SourceGrading(_Strict):
@@ -264,6 +269,11 @@ class Catalogue:
 
     def confidentiality_rank(self, code: str) -> int:
         return self.confidentiality_levels.index(code)
+
+    @cached_property
+    def picture_levels(self) -> tuple[str, ...]:
+        """Confidentiality levels whose signals count in the area figures (`in_beeld`)."""
+        return tuple(code for code, level in self.confidentiality.items() if level.in_beeld)
 
 
 def _read(path: Path, problems: list[str]) -> object:
@@ -561,6 +571,10 @@ def _cross_check(
                 "confidentieel", "geheim", "zeer_geheim"]
     if conf is not None and [level.code for level in conf.niveaus] != expected:
         problems.append("vertrouwelijkheid.yaml: de niveaus moeten de ZGW-ladder volgen: " + ", ".join(expected))
+    if conf is not None and [lv.in_beeld for lv in conf.niveaus] != sorted((lv.in_beeld for lv in conf.niveaus),
+                                                                            reverse=True):
+        problems.append("vertrouwelijkheid.yaml: in_beeld moet eerst 'true' en dan 'false' zijn (een hoger "
+                        "niveau telt nooit mee als een lager niveau niet meetelt)")
     if grading is not None and not re.fullmatch("ABCDEF", "".join(level.code for level in grading.betrouwbaarheid)):
         problems.append("brongradering.yaml: betrouwbaarheid moet A t/m F zijn")
     if grading is not None and "".join(level.code for level in grading.informatie) != "123456":
