@@ -802,6 +802,18 @@ class CaseSummary:
         return self.follow_up_on is not None and self.follow_up_on <= today()
 
 
+def count_by_status(session: Session, principal: Principal, catalogue: Catalogue) -> dict[str, int]:
+    """How many cases the principal may see are in each status of `casusverloop.yaml` (zeros
+    included, in the catalogue's order): one grouped query."""
+    latest = (select(CaseStatus.case_id, func.max(CaseStatus.id).label("last"))
+              .group_by(CaseStatus.case_id).subquery())
+    rows = dict(session.execute(
+        select(CaseStatus.status, func.count()).select_from(Case).join(latest, latest.c.case_id == Case.id)
+        .join(CaseStatus, CaseStatus.id == latest.c.last).where(case_visible(principal, catalogue))
+        .group_by(CaseStatus.status)).all())
+    return {code: rows.get(code, 0) for code in flow_of(catalogue).statuses}
+
+
 def list_cases(session: Session, principal: Principal, catalogue: Catalogue, *, status: str | None = None,
                follow_up_due: bool = False) -> list[CaseSummary]:
     """Cases the principal may see, newest first. Closed ones carry their result, follow-up date

@@ -174,6 +174,13 @@ def open_pairs(
     return items, total
 
 
+def open_pair_counts(session: Session, principal: Principal) -> dict[str, int]:
+    """How many open pairs wait per kind (persoon, bedrijf, adres): the size of the review queue."""
+    check_may_read(principal)
+    return dict(session.execute(select(ReviewPair.kind, func.count()).where(*_open_pairs(principal))
+                                .group_by(ReviewPair.kind)).all())
+
+
 def _pair(session: Session, principal: Principal, pair_id: str) -> ReviewPair:
     pair = session.scalar(select(ReviewPair).where(
         ReviewPair.id == pair_id, ReviewPair.municipality_code == principal.municipality_code))
