@@ -12,10 +12,12 @@ from weerbaar.api import (
     bekendheid,
     casussen,
     catalogus,
+    dashboard,
     deps,
     dreigingen,
     koppelingen,
     logboek,
+    netwerk,
     overleggen,
     risico,
     signalen,
@@ -42,6 +44,7 @@ def router() -> APIRouter:
     r.include_router(catalogus.router)
     r.include_router(logboek.router)
     r.include_router(subjecten.router)
+    r.include_router(netwerk.router)
     r.include_router(koppelingen.router)
     r.include_router(risico.addresses)
     r.include_router(risico.subjects)
@@ -51,6 +54,7 @@ def router() -> APIRouter:
     r.include_router(dreigingen.router)
     r.include_router(overleggen.router)
     r.include_router(zgw.router)
+    r.include_router(dashboard.router)
     return r
 
 

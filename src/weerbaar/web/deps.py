@@ -197,6 +197,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 def nav_items(page: Page) -> list[tuple[str, str, bool]]:
     """Main menu entries the principal's rights allow: (href, text, is the current page)."""
     items = [("/", "Start")]
+    if page.can(rights.SIGNAL_READ_MUNICIPALITY):
+        items.append(("/dashboard", "Dashboard"))
     if page.can(*READ_RIGHTS):
         items.append(("/signalen", "Signalen"))
     if page.can(rights.SIGNAL_REGISTER):

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from weerbaar.web import (
     admin_pages,
     case_pages,
+    dashboard_pages,
     login,
     meeting_pages,
     precase_pages,
@@ -39,6 +40,7 @@ router.include_router(precase_pages.router)
 router.include_router(case_pages.router)
 router.include_router(meeting_pages.router)
 router.include_router(threat_pages.router)
+router.include_router(dashboard_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),
