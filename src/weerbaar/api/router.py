@@ -15,6 +15,7 @@ from weerbaar.api import (
     dashboard,
     deps,
     dreigingen,
+    gebieden,
     koppelingen,
     logboek,
     netwerk,
@@ -55,6 +56,7 @@ def router() -> APIRouter:
     r.include_router(overleggen.router)
     r.include_router(zgw.router)
     r.include_router(dashboard.router)
+    r.include_router(gebieden.router)
     return r
 
 

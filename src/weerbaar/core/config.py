@@ -29,6 +29,10 @@ class Settings:
     lockout_minutes: int = 15
     # Cookies are Secure unless we serve plain http on localhost (demo, tests).
     secure_cookies: bool = False
+    # Background tiles for the map (/kaart), a Leaflet URL template such as
+    # https://tiles.example/{z}/{x}/{y}.png (WEERBAAR_KAART_TEGELS). Unset: a plain background, no
+    # outside requests. The tile host must be allowed by the Content-Security-Policy's img-src.
+    map_tiles: str | None = None
 
     def log_key(self) -> bytes:
         """The secret for pseudonyms in the logboek: WEERBAAR_LOGBOEK_SLEUTEL, or a key file in
@@ -52,6 +56,8 @@ class Settings:
             "data_dir": data_dir,
             "secure_cookies": os.environ.get("WEERBAAR_SECURE_COOKIES", "") == "1",
         }
+        if os.environ.get("WEERBAAR_KAART_TEGELS"):
+            values["map_tiles"] = os.environ["WEERBAAR_KAART_TEGELS"]
         if os.environ.get("WEERBAAR_ASSETS"):
             values["assets_dir"] = Path(os.environ["WEERBAAR_ASSETS"])
         values.update(overrides)

@@ -591,3 +591,29 @@ def phenomena_overview(
                                     _direction(recent, before, exact), recent, before))
     _log(session, principal, "fenomenen", area_code or municipality, flt)
     return out
+
+
+# --- one area at a time ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaDetail:
+    info: AreaInfo
+    row: AreaRow | None  # the area's figures as on the map
+    figures: AreaFigures  # the level it belongs to, with the municipal averages
+    trend: list[MonthFigures]
+    top: list[IndicatorFigure]
+    overview: list[PhenomenonFigure]
+
+
+def area_detail(session: Session, principal: Principal, catalogue: Catalogue, code: str, flt: Filter,
+                months: int = 12, exact: bool | None = None) -> AreaDetail:
+    """Everything about one wijk or buurt of the principal's municipality (NotFound otherwise)."""
+    info = area(session, principal, code)
+    level: Level = "buurt" if info.kind == "buurt" else "wijk"
+    figures = area_figures(session, principal, catalogue, level, flt,
+                           within=info.parent_code if level == "buurt" else None, exact=exact)
+    return AreaDetail(info, figures.row(code), figures,
+                      monthly_trend(session, principal, catalogue, code, flt, months, exact=exact),
+                      top_indicators(session, principal, catalogue, code, flt, exact=exact),
+                      phenomena_overview(session, principal, catalogue, code, flt, exact=exact))
