@@ -125,6 +125,10 @@ def _hit(s, buurt: str | None, *, municipality: str = "GM9990", code: str = "HT-
 
 @pytest.fixture
 def picture_world(world: World) -> World:
+    return populate(world)
+
+
+def populate(world: World) -> World:
     """Lindeveen with a second wijk; 40, 60 and 100 addresses; signals and hits in each buurt,
     plus what must not count: a classified signal and a neighbouring municipality's."""
     with world.runtime.db.transaction() as s:

@@ -199,6 +199,8 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
     items = [("/", "Start")]
     if page.can(rights.SIGNAL_READ_MUNICIPALITY):
         items.append(("/dashboard", "Dashboard"))
+    if page.can(rights.PICTURE_READ):
+        items.append(("/kaart", "Kaart"))
     if page.can(*READ_RIGHTS):
         items.append(("/signalen", "Signalen"))
     if page.can(rights.SIGNAL_REGISTER):

@@ -15,6 +15,7 @@ from weerbaar.web import (
     case_pages,
     dashboard_pages,
     login,
+    map_pages,
     meeting_pages,
     precase_pages,
     quarantine_page,
@@ -41,6 +42,7 @@ router.include_router(case_pages.router)
 router.include_router(meeting_pages.router)
 router.include_router(threat_pages.router)
 router.include_router(dashboard_pages.router)
+router.include_router(map_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),
