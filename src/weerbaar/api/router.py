@@ -19,6 +19,7 @@ from weerbaar.api import (
     koppelingen,
     logboek,
     netwerk,
+    netwerk,
     overleggen,
     risico,
     signalen,
@@ -45,6 +46,7 @@ def router() -> APIRouter:
     r.include_router(catalogus.router)
     r.include_router(logboek.router)
     r.include_router(subjecten.router)
+    r.include_router(netwerk.router)
     r.include_router(netwerk.router)
     r.include_router(koppelingen.router)
     r.include_router(risico.addresses)
