@@ -19,7 +19,6 @@ from weerbaar.api import (
     koppelingen,
     logboek,
     netwerk,
-    netwerk,
     overleggen,
     risico,
     signalen,
@@ -46,7 +45,6 @@ def router() -> APIRouter:
     r.include_router(catalogus.router)
     r.include_router(logboek.router)
     r.include_router(subjecten.router)
-    r.include_router(netwerk.router)
     r.include_router(netwerk.router)
     r.include_router(koppelingen.router)
     r.include_router(risico.addresses)
