@@ -338,18 +338,32 @@ def relations_of(
 ) -> list[dict[str, Any]]:
     """Dated relations: two mentions of one record (RELATIONS), plus edges between FtM
     entities. One query for the record relations, two more if the subject has FtM records."""
+    own_ftm = {subject_id: [record for link, record in own if record.source == FTM]}
+    return relations_of_many(session, principal, [subject_id], own_ftm)[subject_id]
+
+
+def relations_of_many(
+    session: Session, principal: Principal, subject_ids: Iterable[str],
+    own_ftm: dict[str, list[SourceRecord]] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """`relations_of` for a set of subjects at once (the network reads one BFS level this way):
+    one query for the record relations of all of them, one for their FtM records (unless given),
+    two more if any has FtM records. Subject id -> its relations, sorted as on the card."""
+    wanted = sorted(set(subject_ids))
+    out: dict[str, list[dict[str, Any]]] = {sid: [] for sid in wanted}
+    if not wanted:
+        return out
     mine, theirs = aliased(SubjectLink), aliased(SubjectLink)
     visible_subjects = select(Subject.id).where(subjects_visible(principal))
     rows = session.execute(
-        select(mine.role, theirs.role, SourceRecord, Subject.id, Subject.kind, Subject.label)
+        select(mine.subject_id, mine.role, theirs.role, SourceRecord, Subject.id, Subject.kind, Subject.label)
         .select_from(mine)
         .join(SourceRecord, SourceRecord.id == mine.record_id)
         .join(theirs, and_(theirs.record_id == mine.record_id, theirs.role != mine.role))
         .join(Subject, Subject.id == theirs.subject_id)
-        .where(mine.subject_id == subject_id, source_records_visible(principal), Subject.id.in_(visible_subjects))
+        .where(mine.subject_id.in_(wanted), source_records_visible(principal), Subject.id.in_(visible_subjects))
     ).all()
-    out = []
-    for own_role, other_role, record, other_id, other_kind, other_label in rows:
+    for own_id, own_role, other_role, record, other_id, other_kind, other_label in rows:
         found = _rule_for(record.source, own_role, other_role)
         if found is None:
             continue
@@ -368,9 +382,18 @@ def relations_of(
         }
         if rule.detail and data.get(rule.detail):
             relation["functie"] = data[rule.detail]
-        out.append(relation)
-    out.extend(_ftm_relations(session, principal, [record for link, record in own if record.source == FTM]))
-    out.sort(key=lambda r: (r["type"], r["van"] or "", r["subject"]["id"]))
+        out[own_id].append(relation)
+    if own_ftm is None:
+        own_ftm = {}
+        for sid, record in session.execute(
+            select(SubjectLink.subject_id, SourceRecord).join(SourceRecord, SourceRecord.id == SubjectLink.record_id)
+            .where(SubjectLink.subject_id.in_(wanted), SourceRecord.source == FTM, source_records_visible(principal))
+        ).all():
+            own_ftm.setdefault(sid, []).append(record)
+    for sid, relation in _ftm_relations(session, principal, own_ftm):
+        out[sid].append(relation)
+    for relations in out.values():
+        relations.sort(key=lambda r: (r["type"], r["van"] or "", r["subject"]["id"]))
     return out
 
 
@@ -378,41 +401,51 @@ def _like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ftm_relations(session: Session, principal: Principal, own: list[SourceRecord]) -> list[dict[str, Any]]:
-    """Edges between FtM entities (payments, addressEntity, ...) that touch this subject's
-    FtM records. Candidate records are found by their JSON text naming one of our entity
-    ids (FtM references are ids), then parsed; the far ends are resolved in one query."""
-    if not own:
+def _ftm_relations(
+    session: Session, principal: Principal, own: dict[str, list[SourceRecord]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Edges between FtM entities (payments, addressEntity, ...) that touch these subjects'
+    FtM records, as (subject id, relation). Candidate records are found by their JSON text
+    naming one of our entity ids (FtM references are ids), then parsed; the far ends are
+    resolved in one query."""
+    ours = {r.record_key: sid for sid, records in own.items() for r in records}
+    if not ours:
         return []
-    ours = {r.record_key for r in own}
-    mentions = or_(*(cast(SourceRecord.data, Text).like(f'%"{_like_literal(key)}"%', escape="\\") for key in ours))
+    mentions = or_(*(cast(SourceRecord.data, Text).like(f'%"{_like_literal(key)}"%', escape="\\")
+                     for key in sorted(ours)))
     candidates = session.scalars(
         select(SourceRecord).where(SourceRecord.source == FTM, SourceRecord.superseded_at.is_(None),
                                    source_records_visible(principal), mentions)
     ).all()
-    entities = {r.record_key: r for r in [*own, *candidates]}
+    entities = {r.record_key: r for r in [*(r for records in own.values() for r in records), *candidates]}
     edges = [e for e in ftm_relations(r.data or {} for r in entities.values()) if e.from_id in ours or e.to_id in ours]
-    others = _ftm_subjects(session, principal, {e.to_id if e.from_id in ours else e.from_id for e in edges})
+    far = {e.to_id for e in edges if e.from_id in ours} | {e.from_id for e in edges if e.to_id in ours}
+    others = _ftm_subjects(session, principal, far)
     out = []
     for edge in edges:
-        direction = OUTGOING if edge.from_id in ours else INCOMING
-        other = others.get(edge.to_id if direction == OUTGOING else edge.from_id)
-        if other is None:
-            continue
-        source = entities.get(edge.entity_id)
-        relation: dict[str, Any] = {
-            "type": edge.type,
-            "omschrijving": FTM_LABELS[edge.type] if direction == OUTGOING else FTM_REVERSE_LABELS[edge.type],
-            "richting": direction,
-            "subject": subject_ref(other.id, other.kind, other.label),
-            "van": edge.start, "tot": edge.end, "bron": FTM, "sleutel": edge.entity_id,
-            "bronregistratie": source.id if source is not None else None,
-        }
-        if edge.type == "bestuur" and edge.detail:
-            relation["functie"] = edge.detail
-        if edge.amount_eur:
-            relation["bedragEur"] = edge.amount_eur
-        out.append(relation)
+        ends = []
+        if edge.from_id in ours:
+            ends.append((ours[edge.from_id], OUTGOING, edge.to_id))
+        if edge.to_id in ours and (edge.from_id not in ours or ours[edge.to_id] != ours[edge.from_id]):
+            ends.append((ours[edge.to_id], INCOMING, edge.from_id))
+        for sid, direction, far_id in ends:
+            other = others.get(far_id)
+            if other is None:
+                continue
+            source = entities.get(edge.entity_id)
+            relation: dict[str, Any] = {
+                "type": edge.type,
+                "omschrijving": FTM_LABELS[edge.type] if direction == OUTGOING else FTM_REVERSE_LABELS[edge.type],
+                "richting": direction,
+                "subject": subject_ref(other.id, other.kind, other.label),
+                "van": edge.start, "tot": edge.end, "bron": FTM, "sleutel": edge.entity_id,
+                "bronregistratie": source.id if source is not None else None,
+            }
+            if edge.type == "bestuur" and edge.detail:
+                relation["functie"] = edge.detail
+            if edge.amount_eur:
+                relation["bedragEur"] = edge.amount_eur
+            out.append((sid, relation))
     return out
 
 
