@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from weerbaar.cli import exporteer, gebruiker, importeer, organisatie, quarantaine, token
+from weerbaar.cli import exporteer, gebruiker, importeer, organisatie, quarantaine, rapport, token
 from weerbaar.cli.analyseer import analyseer
 from weerbaar.cli.common import open_runtime
 from weerbaar.cli.demo import demo
@@ -29,6 +29,7 @@ app.add_typer(token.app, name="token")
 app.add_typer(importeer.app, name="importeer")
 app.add_typer(quarantaine.app, name="quarantaine")
 app.add_typer(exporteer.app, name="exporteer")
+app.add_typer(rapport.app, name="rapport")
 app.command("demo")(demo)
 app.command("analyseer")(analyseer)
 

@@ -19,6 +19,7 @@ from weerbaar.web import (
     meeting_pages,
     precase_pages,
     quarantine_page,
+    report_pages,
     review_pages,
     risk_pages,
     signal_list,
@@ -41,6 +42,7 @@ router.include_router(precase_pages.router)
 router.include_router(case_pages.router)
 router.include_router(meeting_pages.router)
 router.include_router(threat_pages.router)
+router.include_router(report_pages.router)
 router.include_router(dashboard_pages.router)
 router.include_router(map_pages.router)
 
