@@ -5,6 +5,7 @@ immutable, versioned source records (ingest.records)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from weerbaar.ingest.csvfile import FileRefused
 from weerbaar.ingest.records import Progress as ProgressCallback
 from weerbaar.ingest.records import import_source
 from weerbaar.ingest.signals import ImportSummary, import_signals
+from weerbaar.picture.geoimport import import_areas
 from weerbaar.resolve import incremental
 
 app = typer.Typer(help="Partnerbestanden importeren (CSV in het standaard aanleverformaat).", no_args_is_help=True)
@@ -225,3 +227,90 @@ def _run_import(bestand: Path, do: Callable[[ProgressCallback], ImportSummary]) 
         fail(f"De database gaf een fout; er is niets opgeslagen ({str(exc).splitlines()[0]}).", FAILURE)
     except KeyboardInterrupt:
         fail("Import afgebroken; er is niets opgeslagen.", 130)
+
+
+# --- issue 6: area boundaries (picture/geoimport.py) ---
+
+_KIND_LABELS = {"gemeente": "Gemeenten", "wijk": "Wijken", "buurt": "Buurten"}
+_SHOWN_PROBLEMS = 100
+
+
+@app.command("gebieden")
+def gebieden(
+    bestand: Annotated[Path, typer.Argument(metavar="BESTAND", help="GeoJSON (FeatureCollection) of TopoJSON.")],
+    gemeente: Annotated[str | None, typer.Option(
+        "--gemeente", metavar="GMxxxx", help="Alleen de gebieden van deze gemeente (standaard alle in het bestand).",
+    )] = None,
+    niveau: Annotated[str | None, typer.Option(
+        "--niveau", metavar="buurt|wijk|gemeente", help="Alleen gebieden van dit niveau (standaard alle).",
+    )] = None,
+    gebruiker: Gebruiker = None,
+) -> None:
+    """Gebiedsgrenzen van het CBS (gemeenten, wijken, buurten) importeren of bijwerken.
+
+    Leest GeoJSON en TopoJSON in WGS84 of RD New (EPSG:28992); het coördinatenstelsel wordt
+    herkend. Codes en namen komen uit statcode/statnaam, buurtcode/buurtnaam, wijkcode/wijknaam
+    of gemeentecode/gemeentenaam. Bevat het bestand een fout, dan wordt het hele bestand
+    geweigerd met elke fout per object en wordt er niets opgeslagen. Opnieuw importeren werkt
+    gebieden bij op hun code en maakt nooit dubbele gebieden.
+    """
+    runtime = open_runtime()
+    bar = Progress(TextColumn("Gebieden lezen"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+                   console=err())
+    task = bar.add_task("gebieden", total=None)
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        # The bar appears only when the import takes longer than a second.
+        if not bar.live.is_started:
+            if time.monotonic() - started < 1.0:
+                return
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        principal = cli_principal(runtime, gebruiker)
+        try:
+            summary = import_areas(runtime, bestand, principal, gemeente, niveau, progress)
+        finally:
+            if bar.live.is_started:
+                bar.stop()
+    except FileRefused as exc:
+        shown = exc.problems[:_SHOWN_PROBLEMS]
+        more = len(exc.problems) - len(shown)
+        fail([*shown, *([f"… en nog {more} problemen."] if more else []),
+              "Het bestand is niet geïmporteerd; er is niets opgeslagen."])
+    except Forbidden as exc:
+        fail(exc.reason)
+    except SQLAlchemyError as exc:
+        fail(f"De database gaf een fout; er is niets opgeslagen ({str(exc).splitlines()[0]}).", FAILURE)
+    except KeyboardInterrupt:
+        fail("Import afgebroken; er is niets opgeslagen.", 130)
+    finally:
+        runtime.db.engine.dispose()
+
+    read = summary.read
+    console = out()
+    table = Table(title=f"Samenvatting import {read.file_name}", show_header=True)
+    for column in ("Niveau", "Nieuw", "Gewijzigd", "Ongewijzigd", "Totaal"):
+        table.add_column(column, justify="left" if column == "Niveau" else "right")
+    for kind, label in _KIND_LABELS.items():
+        counts = summary.counts[kind]
+        table.add_row(label, str(counts["nieuw"]), str(counts["gewijzigd"]), str(counts["ongewijzigd"]),
+                      str(summary.imported(kind)))
+    console.print(table)
+    console.print(f"Formaat: {read.format}; coördinatenstelsel: {read.crs}; {read.features} objecten gelezen.")
+    if read.other_municipality:
+        console.print(f"{read.other_municipality} gebied(en) van andere gemeenten overgeslagen "
+                      f"(alleen {summary.gemeente}).")
+    if read.other_level:
+        console.print(f"{read.other_level} gebied(en) van een ander niveau overgeslagen (alleen {summary.niveau}).")
+    missing = read.without_boundary
+    if missing:
+        names = ", ".join(f"{a.code} {a.name}" for a in missing[:20]) + (" …" if len(missing) > 20 else "")
+        console.print(f"Let op: {len(missing)} gebied(en) zonder bruikbare grens (het bestand is te grof; de grens "
+                      f"valt samen tot een lijn of punt): opgeslagen zonder grens, een bekende grens blijft "
+                      f"staan: {names}.")
+    if summary.parent_unknown:
+        console.print(f"{summary.parent_unknown} gebied(en) liggen in een wijk of gemeente die nog niet bekend is; "
+                      "importeer ook dat niveau.")
