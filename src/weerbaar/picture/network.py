@@ -118,7 +118,7 @@ class Edge:
         return (self.source, self.target, self.type, self.origin or "", self.key or "")
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"van": self.source, "naar": self.target, "type": self.type,
+        out: dict[str, Any] = {"id": "|".join(self.ident), "van": self.source, "naar": self.target, "type": self.type,
                                "omschrijving": self.label, "vanaf": self.start, "tot": self.end}
         if self.origin:
             out["bron"] = self.origin

@@ -17,6 +17,7 @@ from weerbaar.web import (
     login,
     map_pages,
     meeting_pages,
+    network_pages,
     precase_pages,
     quarantine_page,
     report_pages,
@@ -35,6 +36,7 @@ router.include_router(admin_pages.router)
 router.include_router(signals.router)  # before the list: /signalen/nieuw is not an id
 router.include_router(signal_list.router)
 router.include_router(quarantine_page.router)
+router.include_router(network_pages.router)  # before the card: /subjecten/{id}/netwerk
 router.include_router(subject_pages.router)
 router.include_router(review_pages.router)
 router.include_router(risk_pages.router)

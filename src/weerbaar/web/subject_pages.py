@@ -112,6 +112,7 @@ def _card_page(page: Page, subject_id: str, split_errors: dict[str, list[str]] |
         "subject.html", status, title=card["naam"] or card["id"], card=card, kinds=KINDS, labels=FIELD_LABELS,
         link_sources=SOURCE_LINK_LABELS, may_judge=page.can(rights.MATCHES_JUDGE), notice=notice,
         may_open_pre_case=page.can(rights.CASES_MANAGE) and page.can(rights.PRIVACY_CHECK),
+        may_see_network=page.can(rights.NETWORK_READ),
         split_errors=split_errors or {},
     )
 
