@@ -36,7 +36,15 @@ from weerbaar.demo import build_demo
 from weerbaar.demo.cast import DEMO_PASSWORD
 from weerbaar.intake.models import Signal, SignalParty
 from weerbaar.picture import charts
-from weerbaar.picture.report import PictureReport, build_report, period_of
+from weerbaar.picture.report import (
+    BuurtLine,
+    Count,
+    PhenomenonLine,
+    PictureReport,
+    build_report,
+    period_of,
+    recommendations,
+)
 from weerbaar.picture.report_render import render_html, render_pdf
 from weerbaar.resolve.models import SignalSubject
 
@@ -322,6 +330,7 @@ def test_web_form_and_download_for_a_partner_are_suppressed(demo, client):
     form = client.get("/beeld/rapport")
     assert form.status_code == 200
     assert 'action="/beeld/rapport/bestand"' in form.text and f'value="{WIJK}"' in form.text
+    assert 'href="/beeld/rapport"' in form.text  # in the menu
     pdf = client.get("/beeld/rapport/bestand", params={"wijk": "", "formaat": "pdf"})
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert 'attachment; filename="ondermijningsbeeld-gm9990-' in pdf.headers["content-disposition"]
@@ -344,6 +353,50 @@ def test_web_bad_choices_show_the_form_with_dutch_errors(client):
 
 def test_web_privacy_officer_gets_no_report(client):
     web_login(client, PRIVACY)
+    assert 'href="/beeld/rapport"' not in client.get("/").text
     assert client.get("/beeld/rapport").status_code == 403
     r = client.get("/beeld/rapport/bestand", params={"formaat": "pdf"})
     assert r.status_code == 403 and "application/pdf" not in r.headers["content-type"]
+
+
+# --------------------------------------------------------------------------------------------
+# Recommendations (rules over the report's own figures)
+# --------------------------------------------------------------------------------------------
+
+def _bare_report(**overrides) -> PictureReport:  # type: ignore[no-untyped-def]
+    base = dict(title="Ondermijningsbeeld Lindeveen", municipality="Lindeveen", municipality_code="GM9990",
+                area_code="GM9990", area_name="Lindeveen", scope="gemeente", period="p", start=clock.today(),
+                end=clock.today(), made_on="m", made_for="o", totals=[], phenomena=[], months=[], buurten=[],
+                municipal_rate="100,0", indicators=[], cases_by_status=[], actions=[], results=[], effect=[],
+                barriers=[], recommendations=[])
+    base.update(overrides)
+    return PictureReport(**base)  # type: ignore[arg-type]
+
+
+def test_recommendations_cite_their_figures():
+    rising = PhenomenonLine("hennepteelt", "Hennepteelt", Count("hennepteelt", "Hennepteelt", 40, "40"),
+                            Count("hennepteelt", "Hennepteelt", 0, "0"), "stijgend", "18", "<5")
+    falling = PhenomenonLine("horeca", "Horeca", Count("horeca", "Horeca", 9, "9"),
+                             Count("horeca", "Horeca", 0, "0"), "dalend", "<5", "7")
+    high = BuurtLine("1", "BU99900202", "Molenakker", 396, Count("BU99900202", "Molenakker", 61, "61"),
+                     154.0, "154,0", 1.53, "1,53")
+    just_above = BuurtLine("2", "BU99900101", "Oude Kern", 202, Count("BU99900101", "Oude Kern", 27, "27"),
+                           133.7, "133,7", 1.33, "1,33")
+    hidden = BuurtLine("3", "BU99900302", "Rietkraag", 228, Count("BU99900302", "Rietkraag", None, "<5"),
+                       None, "–", None, "–")
+    report = _bare_report(
+        phenomena=[rising, falling], buurten=[high, just_above, hidden],
+        actions=[Count("open", "Open", 6, "6"), Count("verlopen", "Verlopen", None, "<5")],
+        cases_by_status=[Count("weging", "Integrale weging", 7, "7")])
+    lines = recommendations(report)
+    assert len(lines) == 4
+    assert lines[0].startswith("Hennepteelt neemt toe: 18 signalen en indicatorhits in de laatste drie maanden, "
+                               "tegen <5 in de drie maanden daarvoor (40 signalen in de hele periode).")
+    assert "Molenakker (BU99900202) heeft 154,0 signalen per 1.000 adressen, 1,53 keer" in lines[1]
+    assert "(100,0)" in lines[1]
+    assert lines[2].startswith("Er zijn <5 acties over hun termijn.")
+    assert lines[3].startswith("7 casussen wachten op de integrale weging.")
+    quiet = recommendations(_bare_report(phenomena=[falling], buurten=[just_above, hidden],
+                                         actions=[Count("verlopen", "Verlopen", 0, "0")],
+                                         cases_by_status=[Count("weging", "Integrale weging", 0, "0")]))
+    assert len(quiet) == 1 and quiet[0].startswith("De cijfers geven geen aanleiding")

@@ -62,6 +62,8 @@ class PhenomenonLine:
     signals: Count
     hits: Count
     trend: str  # "stijgend" | "dalend" | "gelijk" | "onbekend"
+    recent: str = ""  # signals plus hits of the last three months, as shown
+    before: str = ""  # of the three months before
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,9 @@ def build_report(session: Session, principal: Principal, catalogue: Catalogue, *
         made_on=f"{dutch_date(moment.date())} om {moment:%H:%M}", made_for=principal.organisation_name,
         totals=_totals(figures, buurten, area is not None),
         phenomena=[PhenomenonLine(p.code, p.name, count(p.code, p.name, p.signals_shown),
-                                  count(p.code, p.name, p.hits_shown), p.direction or "onbekend") for p in overview],
+                                  count(p.code, p.name, p.hits_shown), p.direction or "onbekend",
+                                  figure(stats.shown(p.recent, False)), figure(stats.shown(p.before, False)))
+                   for p in overview],
         months=[count(m.month, month_label(m.month), m.signals_shown) for m in trend],
         buurten=buurten, municipal_rate=decimal(figures.signals_rate),
         indicators=[IndicatorLine(i.code, i.name, i.phenomenon_name, count(i.code, i.name, i.hits_shown)) for i in top],
@@ -359,8 +363,9 @@ def recommendations(report: PictureReport) -> list[str]:
     out: list[str] = []
     for p in report.phenomena:
         if p.trend == "stijgend":
-            out.append(f"{p.name} neemt toe: {p.signals.shown} signalen in de periode, en de laatste drie maanden "
-                       f"meer dan de drie daarvoor. Bespreek de aanpak van dit fenomeen in het driehoeksoverleg.")
+            out.append(f"{p.name} neemt toe: {p.recent} signalen en indicatorhits in de laatste drie maanden, tegen "
+                       f"{p.before} in de drie maanden daarvoor ({p.signals.shown} signalen in de hele periode). "
+                       "Bespreek de aanpak van dit fenomeen in het driehoeksoverleg.")
     for b in report.buurten:
         if b.ratio is not None and b.ratio >= ABOVE:
             out.append(f"Buurt {b.name} ({b.code}) heeft {b.rate_shown} signalen per 1.000 adressen, {b.ratio_shown} "

@@ -201,6 +201,7 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
         items.append(("/dashboard", "Dashboard"))
     if page.can(rights.PICTURE_READ):
         items.append(("/kaart", "Kaart"))
+        items.append(("/beeld/rapport", "Beeldrapport"))
     if page.can(*READ_RIGHTS):
         items.append(("/signalen", "Signalen"))
     if page.can(rights.SIGNAL_REGISTER):
