@@ -92,3 +92,27 @@ def test_indicators_only_for_risk_readers(app_client, world, runtime):
         seen = network.subject_network(s, coordinator, runtime.catalogue, "P-000001")
     assert all("indicatoren" not in c for c in net.clusters)
     assert all("indicatoren" in c for c in seen.clusters)
+
+
+def test_the_page_and_its_downloads_follow_the_same_rules(app_client, world):
+    from .test_web import login_as
+
+    build_linked(world)
+    login_as(app_client, world["analist"])
+    page = app_client.get("/subjecten/P-000001/netwerk", params={"diepte": 2})
+    assert page.status_code == 200
+    assert page.text.count("bekend (privacytoets 1 nodig)") >= 7 and "Vries" not in page.text
+    assert 'data-knoop="P-000003"' in page.text  # the table, without JavaScript
+    bad = app_client.get("/subjecten/P-000001/netwerk", params={"diepte": 9, "relatietype": "vriendschap"})
+    assert bad.status_code == 422 and "Onbekend relatietype: vriendschap." in bad.text
+    expanded = app_client.get("/subjecten/B-000001/netwerk/gegevens", params={"diepte": 1}).json()
+    assert {n["id"] for n in expanded["knopen"]} == {"B-000001", "P-000001", "P-000003", "A-000002"}
+    assert app_client.get("/subjecten/P-000001/netwerk/gexf").status_code == 200
+    app_client.post("/uitloggen")
+    app_client.cookies.clear()
+    login_as(app_client, world["woco"])
+    for path in ("/subjecten/P-000001/netwerk", "/subjecten/P-000001/netwerk/gegevens",
+                 "/subjecten/P-000001/netwerk/ftm"):
+        assert app_client.get(path).status_code == 404
+    card = app_client.get("/subjecten/P-000001")
+    assert "Netwerk bekijken" not in card.text

@@ -316,13 +316,13 @@ class _Builder:
                 .where(SignalParty.signal_id.in_(ids), SignalParty.kind == VEHICLE, SignalParty.plate.is_not(None),
                        signal_visible(self.p, self.cat))).all()
             for plate, signal_id, observed in parties:
-                self._vehicle_edge(plate, signal_id, observed, depth)
+                self._vehicle_edge(plate or "", signal_id, observed, depth)
         if self.net.filters.allows(CASE_EDGE):
-            rows = self.s.execute(
+            case_rows = self.s.execute(
                 select(CaseSignal.signal_id, Case.id, Case.number, Case.title, Case.created_at, Case.municipality_code)
                 .join(Case, Case.id == CaseSignal.case_id)
                 .where(CaseSignal.signal_id.in_(ids), case_visible(self.p, self.cat))).all()
-            for signal_id, *case_row in rows:
+            for signal_id, *case_row in case_rows:
                 self._case_edge(signal_node_id(signal_id), case_row, depth)
 
     def _vehicle_edge(self, plate: str, signal_id: str, observed: date, depth: int) -> None:
@@ -350,7 +350,7 @@ class _Builder:
             if not self.net.filters.active(when, when):
                 continue
             if self._add_signal(signal_id, observed, phenomenon, org, True, depth):
-                self._vehicle_edge(plate, signal_id, observed, depth)
+                self._vehicle_edge(plate or "", signal_id, observed, depth)
 
     def _case_edge(self, from_id: str, row: Any, depth: int) -> None:
         case_id, number, title, created_at, municipality = row
