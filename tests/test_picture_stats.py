@@ -259,3 +259,31 @@ def test_access_and_logging(picture_world: World) -> None:
         entries = s.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "beeld")).all()
     assert [e.object_id for e in entries] == ["GM9991"]
     assert entries[0].details is not None and entries[0].details["onderdeel"] == "gebiedscijfers per buurt"
+
+
+# --- the catalogue's in_beeld flag ------------------------------------------------------------------
+
+
+def test_catalogue_counts_up_to_vertrouwelijk(catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert catalogue.picture_levels == ("openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk",
+                                        "vertrouwelijk")
+
+
+def test_in_beeld_must_be_a_rising_ladder_and_present(copy_of_catalogue) -> None:  # type: ignore[no-untyped-def]
+    from weerbaar.core.catalogue import CatalogueError, load_catalogue
+
+    path = copy_of_catalogue / "vertrouwelijkheid.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Classified counted while a lower level is not; and one level without the flag.
+    broken = text.replace("code: geheim\n    in_beeld: false", "code: geheim\n    in_beeld: true", 1)
+    broken = broken.replace("code: openbaar\n    in_beeld: true\n", "code: openbaar\n", 1)
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogueError) as failed:
+        load_catalogue(copy_of_catalogue)
+    problems = failed.value.problems
+    assert any("niveaus.0.in_beeld" in p and "ontbreekt" in p for p in problems), problems
+    path.write_text(text.replace("code: geheim\n    in_beeld: false", "code: geheim\n    in_beeld: true", 1),
+                    encoding="utf-8")
+    with pytest.raises(CatalogueError) as failed:
+        load_catalogue(copy_of_catalogue)
+    assert any("in_beeld moet eerst 'true'" in p for p in failed.value.problems), failed.value.problems
