@@ -23,10 +23,17 @@ Columns:
   share     POST /casussen/{id}/delingen (a signal to Politie)
   action    POST /casussen/{id}/acties (for Politie)
   close     POST /casussen/{id}/statussen afsluiten
+
+Each matrix builds its world once per backend (module-scoped fixtures, as test_permissions does
+for signals). The reads of every row share one case that no row changes; a row's writes (update
+… close, in that order) go to a case of its own, set up the same way in the same world.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -34,8 +41,14 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from weerbaar.access.models import AccessLogEntry
+from weerbaar.app import create_app
+from weerbaar.core.catalogue import Catalogue
+from weerbaar.core.config import Settings
+from weerbaar.core.db import Database
+from weerbaar.core.runtime import Runtime
 
-from .world import World, signal_body
+from .test_permissions import module_database
+from .world import World, build_world, signal_body
 
 API = "/api/v1"
 
@@ -68,60 +81,110 @@ def test_the_matrix_covers_every_actor_of_the_world() -> None:
     assert {r[0] for r in ROWS} == {a[0] for a in ACTORS}
 
 
-@pytest.mark.parametrize("actor", [r[0] for r in ROWS])
-def test_case_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
-    want = expected(actor)
+@contextmanager
+def module_world(request: pytest.FixtureRequest, catalogue: Catalogue,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, World]]:
+    """A world and an API client on a database of its own, for a whole matrix on one backend
+    (`request.param` is "sqlite" or "postgresql"; see test_permissions' `scene`)."""
+    tmp = tmp_path_factory.mktemp("case_matrix")
+    with module_database(request, tmp) as url:
+        rt = Runtime(Settings.from_env(database_url=url, data_dir=tmp), Database(url), catalogue)
+        world = build_world(rt)
+        with TestClient(create_app(rt)) as client:
+            yield client, world
+        rt.db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class MatrixCase:
+    id: str
+    shared_signal: str  # s1, woco's, shared with woco (description)
+    other_signal: str  # s2, gemeente_partner's, shared with nobody
+    actions: dict[str, str]  # organisation key -> its overdue action
+
+
+def open_matrix_case(client: TestClient, world: World) -> MatrixCase:
+    """The case of the matrix (see the module docstring), through the API as the coordinator."""
     coord = world["coordinator"].headers
-    s1 = app_client.post(f"{API}/signalen", headers=world["woco"].headers,
-                         json=signal_body(omschrijving=SHARED_TEXT)).json()["id"]
-    s2 = app_client.post(f"{API}/signalen", headers=world["gemeente_partner"].headers,
-                         json=signal_body(omschrijving="Tweede melding over hetzelfde adres.")).json()["id"]
-    cid = app_client.post(f"{API}/casussen", headers=coord,
-                          json={"titel": "Matrixcasus", "signalen": [s1, s2]}).json()["id"]
+    s1 = client.post(f"{API}/signalen", headers=world["woco"].headers,
+                     json=signal_body(omschrijving=SHARED_TEXT)).json()["id"]
+    s2 = client.post(f"{API}/signalen", headers=world["gemeente_partner"].headers,
+                     json=signal_body(omschrijving="Tweede melding over hetzelfde adres.")).json()["id"]
+    cid = client.post(f"{API}/casussen", headers=coord,
+                      json={"titel": "Matrixcasus", "signalen": [s1, s2]}).json()["id"]
     for org, basis in (("woco", "woningwet_hennepconvenant"), ("politie", "riec_convenant")):
-        assert app_client.post(f"{API}/casussen/{cid}/deelnemers", headers=coord, json={
+        assert client.post(f"{API}/casussen/{cid}/deelnemers", headers=coord, json={
             "organisatie": world.orgs[org].id, "grondslag": basis}).status_code == 201
-    assert app_client.post(f"{API}/casussen/{cid}/delingen", headers=coord, json={
+    assert client.post(f"{API}/casussen/{cid}/delingen", headers=coord, json={
         "organisatie": world.orgs["woco"].id, "signalen": [s1], "velden": ["omschrijving"],
         "reden": "De corporatie is verhuurder van dit adres."}).status_code == 201
     past = (date.today() - timedelta(days=2)).isoformat()
     actions = {}
     for org in ("woco", "politie"):
-        r = app_client.post(f"{API}/casussen/{cid}/acties", headers=coord, json={
+        r = client.post(f"{API}/casussen/{cid}/acties", headers=coord, json={
             "omschrijving": f"Actie van {org}", "organisatie": world.orgs[org].id,
             "verantwoordelijke": f"Contact {org}", "deadline": past})
         assert r.status_code == 201, r.text
         actions[org] = r.json()["id"]
+    return MatrixCase(cid, s1, s2, actions)
 
+
+@dataclass
+class CaseScene:
+    client: TestClient
+    world: World
+    case: MatrixCase  # read by every row, changed by none
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def case_scene(request: pytest.FixtureRequest, catalogue: Catalogue,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaseScene]:
+    """One world and one matrix case per backend, for all rows of the case matrix."""
+    with module_world(request, catalogue, tmp_path_factory) as (client, world):
+        yield CaseScene(client, world, open_matrix_case(client, world))
+
+
+@pytest.mark.parametrize("actor", [r[0] for r in ROWS])
+def test_case_permission_matrix(case_scene: CaseScene, actor: str) -> None:
+    want = expected(actor)
+    client, world = case_scene.client, case_scene.world
     h = world[actor].headers
     got: dict[str, str] = {"actor": actor}
-    read = app_client.get(f"{API}/casussen/{cid}", headers=h)
+
+    # The reads, on the module's case: nothing has changed it (the writes below never touch it).
+    case = case_scene.case
+    read = client.get(f"{API}/casussen/{case.id}", headers=h)
     got["read"] = str(read.status_code)
-    got["list"] = "yes" if cid in [c["id"] for c in app_client.get(f"{API}/casussen", headers=h).json()["items"]] \
+    got["list"] = "yes" if case.id in [c["id"] for c in client.get(f"{API}/casussen", headers=h).json()["items"]] \
         else "no"
     got["text"] = "yes" if SHARED_TEXT in read.text else "no"
-    overdue = app_client.get(f"{API}/acties?status=verlopen", headers=h).json()["items"]
-    got["overdue"] = "yes" if actions["woco"] in [a["id"] for a in overdue] else "no"
-    got["update"] = str(app_client.post(f"{API}/acties/{actions['woco']}/voortgang", headers=h,
-                                        json={"status": "in_uitvoering"}).status_code)
-    got["invite"] = str(app_client.post(f"{API}/casussen/{cid}/deelnemers", headers=h, json={
+    overdue = client.get(f"{API}/acties?status=verlopen", headers=h).json()["items"]
+    got["overdue"] = "yes" if case.actions["woco"] in [a["id"] for a in overdue] else "no"
+
+    # The writes change the case, so they go, in the same order as ever, to a case of this row's
+    # own, set up exactly like the module's: every row meets the case as it was set up, and what
+    # one row changes no other row sees.
+    own = open_matrix_case(client, world)
+    got["update"] = str(client.post(f"{API}/acties/{own.actions['woco']}/voortgang", headers=h,
+                                    json={"status": "in_uitvoering"}).status_code)
+    got["invite"] = str(client.post(f"{API}/casussen/{own.id}/deelnemers", headers=h, json={
         "organisatie": world.orgs["netbeheer"].id, "grondslag": "wgs"}).status_code)
-    got["share"] = str(app_client.post(f"{API}/casussen/{cid}/delingen", headers=h, json={
-        "organisatie": world.orgs["politie"].id, "signalen": [s2], "velden": ["locatie"],
+    got["share"] = str(client.post(f"{API}/casussen/{own.id}/delingen", headers=h, json={
+        "organisatie": world.orgs["politie"].id, "signalen": [own.other_signal], "velden": ["locatie"],
         "reden": "De politie kent het adres al."}).status_code)
-    got["action"] = str(app_client.post(f"{API}/casussen/{cid}/acties", headers=h, json={
+    got["action"] = str(client.post(f"{API}/casussen/{own.id}/acties", headers=h, json={
         "omschrijving": "Nog een actie", "organisatie": world.orgs["politie"].id,
         "verantwoordelijke": "Iemand", "deadline": "2031-01-01"}).status_code)
-    got["close"] = str(app_client.post(f"{API}/casussen/{cid}/statussen", headers=h, json={
+    got["close"] = str(client.post(f"{API}/casussen/{own.id}/statussen", headers=h, json={
         "overgang": "afsluiten", "reden": "Afgerond met resultaat.", "resultaat": "geen_grond",
         "nazorgdatum": (date.today() + timedelta(days=90)).isoformat()}).status_code)
     assert got == want
 
     # A read the actor was allowed is in the logboek under its name; a refused one leaves nothing
-    # about the case under its name.
+    # about the case under its name (the two cases together are what one case was before).
     with world.runtime.db.session() as s:
         logged = s.scalar(sa.select(sa.func.count()).select_from(AccessLogEntry).where(
-            AccessLogEntry.user_id == world[actor].user.id, AccessLogEntry.object_id == cid,
+            AccessLogEntry.user_id == world[actor].user.id, AccessLogEntry.object_id.in_([case.id, own.id]),
             AccessLogEntry.action == "lezen"))
     assert (logged > 0) == (want["read"] == "200")
 
@@ -155,18 +218,34 @@ def threat_body() -> dict[str, object]:
             "omschrijving": "Handhaver opgewacht bij de auto na de controle van het pand.", "aangifteGedaan": True}
 
 
+@dataclass
+class ThreatScene:
+    client: TestClient
+    world: World
+    threat: str  # the threat woco's first user reported
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def threat_scene(request: pytest.FixtureRequest, catalogue: Catalogue,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreatScene]:
+    """One world and woco's threat per backend, for all rows of the threat matrix. The rows'
+    own reports are threats of their own: they change neither woco's threat nor who sees it."""
+    with module_world(request, catalogue, tmp_path_factory) as (client, world):
+        r = client.post(f"{API}/dreigingen", headers=world["woco"].headers, json=threat_body())
+        assert r.status_code == 201, r.text
+        yield ThreatScene(client, world, r.json()["id"])
+
+
 @pytest.mark.parametrize("actor", [r[0] for r in THREAT_ROWS])
-def test_threat_register_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
+def test_threat_register_permission_matrix(threat_scene: ThreatScene, actor: str) -> None:
     want = dict(zip(THREAT_HEADER, next(r for r in THREAT_ROWS if r[0] == actor), strict=True))
-    r = app_client.post(f"{API}/dreigingen", headers=world["woco"].headers, json=threat_body())
-    assert r.status_code == 201, r.text
-    tid = r.json()["id"]
-    h = world[actor].headers
-    listed = app_client.get(f"{API}/dreigingen", headers=h)
+    client, tid = threat_scene.client, threat_scene.threat
+    h = threat_scene.world[actor].headers
+    listed = client.get(f"{API}/dreigingen", headers=h)
     items = listed.json()["items"] if listed.status_code == 200 else []
     got = {"actor": actor, "register": "yes" if tid in [t["id"] for t in items] else "no",
-           "read": str(app_client.get(f"{API}/dreigingen/{tid}", headers=h).status_code),
-           "report": str(app_client.post(f"{API}/dreigingen", headers=h, json=threat_body()).status_code)}
+           "read": str(client.get(f"{API}/dreigingen/{tid}", headers=h).status_code),
+           "report": str(client.post(f"{API}/dreigingen", headers=h, json=threat_body()).status_code)}
     assert got == want
 
 
@@ -197,25 +276,45 @@ QUESTION = {"doel": "Voorbereiding van het casusoverleg over de Havenstraat.", "
             "persoon": {"naam": "Jan de Vries", "geboortedatum": "1985-06-07"}}
 
 
-@pytest.mark.parametrize("actor", [r[0] for r in KNOWN_ROWS])
-def test_knownness_permission_matrix(app_client: TestClient, world: World, actor: str) -> None:
+@dataclass
+class KnownnessScene:
+    client: TestClient
+    world: World
+    first: str  # the id of the coordinator's question
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def knownness_scene(request: pytest.FixtureRequest, catalogue: Catalogue,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnownnessScene]:
+    """One linked world and the coordinator's question per backend, for all rows of the
+    hit/no-hit matrix."""
     from weerbaar.cases.knownness import refresh_keys
 
     from .er_rows import build_linked
 
+    with module_world(request, catalogue, tmp_path_factory) as (client, world):
+        build_linked(world)
+        with world.runtime.db.transaction() as s:
+            refresh_keys(s, "GM9990")
+            refresh_keys(s, "GM9991")
+        first = client.post(f"{API}/bekendheid/_zoek", headers=world["coordinator"].headers, json=QUESTION)
+        assert first.status_code == 200, first.text
+        yield KnownnessScene(client, world, first.json()["id"])
+
+
+@pytest.mark.parametrize("actor", [r[0] for r in KNOWN_ROWS])
+def test_knownness_permission_matrix(knownness_scene: KnownnessScene, actor: str) -> None:
     want = dict(zip(KNOWN_HEADER, next(r for r in KNOWN_ROWS if r[0] == actor), strict=True))
-    build_linked(world)
-    with world.runtime.db.transaction() as s:
-        refresh_keys(s, "GM9990")
-        refresh_keys(s, "GM9991")
-    first = app_client.post(f"{API}/bekendheid/_zoek", headers=world["coordinator"].headers, json=QUESTION)
-    assert first.status_code == 200, first.text
-    h = world[actor].headers
-    got = {"actor": actor,
-           "ask": str(app_client.post(f"{API}/bekendheid/_zoek", headers=h, json=QUESTION).status_code)}
-    seen = app_client.get(f"{API}/bekendheid/bevragingen", headers=h)
+    client = knownness_scene.client
+    h = knownness_scene.world[actor].headers
+    asked = client.post(f"{API}/bekendheid/_zoek", headers=h, json=QUESTION)
+    got = {"actor": actor, "ask": str(asked.status_code)}
+    seen = client.get(f"{API}/bekendheid/bevragingen", headers=h)
     assert seen.status_code == 200, seen.text
-    got["asked"] = "yes" if any(q["doel"] == QUESTION["doel"]
+    # The questions this row would have met in a world of its own: the coordinator's and the
+    # actor's own — not those other rows asked in the shared world.
+    this_row = {knownness_scene.first} | ({asked.json()["id"]} if asked.status_code == 200 else set())
+    got["asked"] = "yes" if any(q["id"] in this_row and q["doel"] == QUESTION["doel"]
                                 and q["gevraagdDoor"]["organisatie"]["naam"] == "Gemeente Lindeveen"
                                 for q in seen.json()["items"]) else "no"
     assert got == want
