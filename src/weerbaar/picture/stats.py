@@ -275,13 +275,17 @@ class AreaFigures:
         return next((r for r in self.rows if r.code == code), None)
 
 
-def _address_counts(session: Session, municipality: str) -> dict[tuple[str | None, str | None], int]:
+def _address_counts(session: Session, buurten: list[str]) -> dict[tuple[str | None, str | None], int]:
+    """Addresses per buurt of the municipality (by `neighbourhood_code`: its index answers this
+    without reading the table)."""
+    if not buurten:
+        return {}
     rows = session.execute(
-        select(Address.neighbourhood_code, Address.district_code, func.count())
-        .where(Address.municipality_code == municipality)
-        .group_by(Address.neighbourhood_code, Address.district_code)
+        select(Address.neighbourhood_code, func.count())
+        .where(Address.neighbourhood_code.in_(buurten))
+        .group_by(Address.neighbourhood_code)
     ).all()
-    return {(r[0], r[1]): r[2] for r in rows}
+    return {(r[0], None): r[1] for r in rows}
 
 
 def _signal_counts(session: Session, municipality: str, catalogue: Catalogue,
@@ -346,7 +350,8 @@ def area_figures(
     areas = _areas(session, municipality)
     if within is not None and (within not in areas or areas[within].kind != "wijk"):
         raise NotFound()
-    addresses = _roll_up(_address_counts(session, municipality), areas, level)
+    buurten = [a.code for a in areas.values() if a.kind == "buurt"]
+    addresses = _roll_up(_address_counts(session, buurten), areas, level)
     signals = _roll_up(_signal_counts(session, municipality, catalogue, flt), areas, level)
     hits = _roll_up(_hit_counts(session, municipality, flt), areas, level)
 
