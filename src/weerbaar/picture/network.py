@@ -118,7 +118,9 @@ class Edge:
         return (self.source, self.target, self.type, self.origin or "", self.key or "")
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": "|".join(self.ident), "van": self.source, "naar": self.target, "type": self.type,
+        # The id names no record key (a KvK number can be one): a keyed hash of it.
+        edge_id = f"{self.source}|{self.target}|{self.type}|{pseudonymise('|'.join(self.ident))}"
+        out: dict[str, Any] = {"id": edge_id, "van": self.source, "naar": self.target, "type": self.type,
                                "omschrijving": self.label, "vanaf": self.start, "tot": self.end}
         if self.origin:
             out["bron"] = self.origin
@@ -148,12 +150,20 @@ class Network:
         g.add_edges_from((e.source, e.target) for e in self.edges.values())
         return g
 
+    def _edge_dict(self, edge: Edge) -> dict[str, Any]:
+        """A relation touching a placeholder keeps its type and dates, not its details (function, amount)."""
+        out = edge.as_dict()
+        if not (self.nodes[edge.source].visible and self.nodes[edge.target].visible):
+            out.pop("functie", None)
+            out.pop("bedragEur", None)
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "subject": self.center, "gevraagdId": self.requested, "diepte": self.depth, "max": self.max_nodes,
             "filters": self.filters.as_dict(), "afgekapt": self.truncated,
             "knopen": [n.as_dict() for n in sorted(self.nodes.values(), key=lambda n: (n.depth, n.kind, n.id))],
-            "relaties": [e.as_dict() for e in sorted(self.edges.values(), key=lambda e: e.ident)],
+            "relaties": [self._edge_dict(e) for e in sorted(self.edges.values(), key=lambda e: e.ident)],
             "componenten": [{"grootte": len(c), "knopen": c} for c in self.components],
             "clusters": self.clusters,
         }
