@@ -163,3 +163,15 @@ def test_period_filter_on_the_page(app_client: TestClient, lindeveen: World) -> 
     login_as(app_client, w["analist"])
     r = app_client.get("/kaart", params={"vanaf": date(2026, 9, 1).isoformat(), "tot": "2026-09-30"})
     assert _table_counts(r.text) == {OUDE_HAVEN: "0", MOLEN: "2", BOSRAND: "0"}
+
+
+def test_a_configured_tile_server_is_the_one_outside_image_origin() -> None:
+    from weerbaar.app import SECURITY_HEADERS, security_headers
+
+    assert security_headers(None) == SECURITY_HEADERS
+    osm = security_headers("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")["Content-Security-Policy"]
+    assert "img-src 'self' data: https://*.tile.openstreetmap.org;" in osm
+    pdok = security_headers("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://service.pdok.nl;" in pdok["Content-Security-Policy"]
+    assert "script-src 'self';" in pdok["Content-Security-Policy"]
+    assert security_headers("javascript:alert(1)") == SECURITY_HEADERS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -21,6 +22,7 @@ from weerbaar.web import routes as web
 
 log = logging.getLogger("weerbaar")
 
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -31,6 +33,19 @@ SECURITY_HEADERS = {
         "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
     ),
 }
+
+
+def security_headers(map_tiles: str | None) -> dict[str, str]:
+    """The headers of every response; a configured tile server (WEERBAAR_KAART_TEGELS) is the
+    one outside origin images may come from."""
+    if not map_tiles:
+        return SECURITY_HEADERS
+    parts = urlsplit(map_tiles.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.") if parts.netloc else ""
+    if parts.scheme not in ("https", "http") or not origin:
+        return SECURITY_HEADERS
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
@@ -70,10 +85,12 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                                     headers={"API-Version": API_VERSION})
         return web.error_page(request, 500)
 
+    headers = security_headers(rt.settings.map_tiles)
+
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
+        for key, value in headers.items():
             response.headers.setdefault(key, value)
         if request.url.path.startswith(PREFIX):
             response.headers["API-Version"] = API_VERSION
