@@ -18,6 +18,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+# argon2's cheapest profile for the test worlds' passwords (see weerbaar.access.auth); set before
+# weerbaar is imported. tests/test_auth.py checks the real profile separately.
+os.environ["WEERBAAR_WACHTWOORDHASH"] = "test"
+
 from weerbaar.app import create_app
 from weerbaar.core.catalogue import Catalogue, load_catalogue
 from weerbaar.core.config import PACKAGE_DIR, Settings

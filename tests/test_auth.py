@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import timedelta
 
 import pyotp
@@ -37,6 +38,20 @@ def test_password_is_stored_as_argon2_and_verifies(runtime: Runtime, world: Worl
     user = world["woco"].user
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
     assert attempt(runtime, "WOCO@woco.example ", PASSWORD) == user.id
+
+
+def test_outside_the_test_suite_passwords_get_argon2s_full_profile() -> None:
+    """The suite hashes with argon2's cheapest profile (conftest); a server, the CLI and the demo
+    use the library's default (RFC 9106 low-memory: 64 MiB, 3 passes, 4 lanes)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "WEERBAAR_WACHTWOORDHASH"}
+    code = "from weerbaar.access import auth; print(auth.TEST_PROFILE, auth.hash_password('Lang-genoeg-wachtwoord-1'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    profile, hashed = out.split()
+    assert profile == "False" and hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert auth.TEST_PROFILE  # and this process is the suite
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(runtime: Runtime, world: World) -> None:

@@ -274,6 +274,23 @@ def test_a_check_of_the_own_organisation_opens_the_details(app_client: TestClien
     assert _get(app_client, world, "analist", "/subjecten/P-000002").json()["gegevensZichtbaar"] is True
 
 
+def test_a_check_on_an_absorbed_subject_opens_its_successor_and_nothing_else(
+        app_client: TestClient, world: World, linked: Any) -> None:
+    """Regression: the absorbed-subject clause once lost its correlation, so that one check on a
+    merged subject opened the details of every subject of the municipality."""
+    with world.runtime.db.transaction() as s:
+        check = PrivacyCheck(stage="1", municipality_code="GM9990", organisation_id=world.orgs["gemeente"].id,
+                             legal_basis="gemeentewet_172", purpose="x", necessity="x", proportionality="x",
+                             subsidiarity="x")
+        s.add(check)
+        s.flush()
+        s.add(PrivacyCheckSubject(check_id=check.id, subject_id="P-000002"))  # merged into P-000001
+    assert _get(app_client, world, "coordinator", "/subjecten/P-000001").json()["gegevensZichtbaar"] is True
+    for other in ("P-000003", "B-000001", "A-000001"):
+        card = _get(app_client, world, "coordinator", f"/subjecten/{other}").json()
+        assert card["gegevensZichtbaar"] is False and card["naam"] is None, other
+
+
 def test_another_organisations_check_or_a_stage_2b_check_does_not_open_it(
         app_client: TestClient, world: World, linked: Any) -> None:
     with world.runtime.db.transaction() as s:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -44,7 +44,8 @@ def security_headers(map_tiles: str | None) -> dict[str, str]:
     origin = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.") if parts.netloc else ""
     if parts.scheme not in ("https", "http") or not origin:
         return SECURITY_HEADERS
-    policy = SECURITY_HEADERS["Content-Security-Policy"].replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace("img-src 'self' data:",
+                                                                f"img-src 'self' data: {origin}")
     return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 

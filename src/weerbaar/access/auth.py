@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from datetime import timedelta
 
 import pyotp
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,11 @@ from weerbaar.core.clock import as_utc, now
 from weerbaar.core.config import Settings
 from weerbaar.core.models import User
 
-_hasher = PasswordHasher()
+# WEERBAAR_WACHTWOORDHASH=test selects argon2's cheapest profile: the test suite builds hundreds of
+# worlds of ten users each, and the real profile costs about 0.2 s per hash on a small machine. It is
+# set only by tests/conftest.py; `weerbaar server` refuses to start with it (cli/serve.py).
+TEST_PROFILE = os.environ.get("WEERBAAR_WACHTWOORDHASH") == "test"
+_hasher = PasswordHasher.from_parameters(profiles.CHEAPEST) if TEST_PROFILE else PasswordHasher()
 TOKEN_PREFIX = "wb_"
 MIN_PASSWORD_LENGTH = 12
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_
 from sqlalchemy.orm import aliased
 
 from weerbaar.access import rights
@@ -69,10 +69,11 @@ def reporter_shown(principal: Principal, signal: Signal) -> bool:
             and signal.municipality_code == principal.municipality_code)
 
 
-def source_records_visible(principal: Principal) -> ColumnElement[bool]:
-    """Partner extracts: only coordinators and analysts of the owning municipality."""
+def source_records_visible(principal: Principal, record: Any = SourceRecord) -> ColumnElement[bool]:
+    """Partner extracts: only coordinators and analysts of the owning municipality. `record` may
+    be an alias of the table (a query that reads two records at once)."""
     if principal.can(rights.SOURCES_READ) and principal.municipality_code:
-        return SourceRecord.municipality_code == principal.municipality_code
+        return record.municipality_code == principal.municipality_code  # type: ignore[no-any-return]
     return false()
 
 
@@ -158,7 +159,11 @@ def subject_details_visible(principal: Principal) -> ColumnElement[bool]:
     absorbed = aliased(Subject)
     covered = or_(
         PrivacyCheckSubject.subject_id == Subject.id,
-        PrivacyCheckSubject.subject_id.in_(select(absorbed.id).where(absorbed.merged_into == Subject.id)),
+        # A primary-key lookup of the checked subject, not a search of every subject's merged_into.
+        # Correlated explicitly: nested two levels deep, automatic correlation would give this
+        # EXISTS its own `subjects` and make one absorbed subject open every subject.
+        exists().where(absorbed.id == PrivacyCheckSubject.subject_id, absorbed.merged_into == Subject.id)
+        .correlate(Subject, PrivacyCheckSubject),
     )
     checked = exists().where(
         PrivacyCheckSubject.check_id == PrivacyCheck.id,

@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.api.vooronderzoeken import PrivacytoetsIn, check_created
 from weerbaar.cases import serialize, service
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.core.params import query_date
 from weerbaar.intake.schemas import InputModel, validate_model
 
 router = APIRouter(prefix="/casussen", tags=["Casussen"])

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date
 from weerbaar.api.signalen import _check_keys
 from weerbaar.core.errors import FieldError, ValidationFailed
+from weerbaar.core.params import query_date
 from weerbaar.picture.dashboard import dashboard
 
 router = APIRouter(prefix="/dashboard", tags=["Beeld"])

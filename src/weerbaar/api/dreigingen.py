@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.cases import threats
 from weerbaar.cases.models import Threat
 from weerbaar.cases.service import flow_of
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.core.params import query_date
 from weerbaar.intake.schemas import InputModel, validate_model
 
 router = APIRouter(prefix="/dreigingen", tags=["Dreigingen"])

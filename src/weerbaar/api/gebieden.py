@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_int
 from weerbaar.api.signalen import _check_keys
 from weerbaar.core.errors import FieldError, ValidationFailed
+from weerbaar.core.params import query_int
 from weerbaar.picture import area_json, stats
 
 router = APIRouter(prefix="/gebieden", tags=["Beeld"])

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, SessionDep
-from weerbaar.api.params import query_int
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.core.errors import FieldError, ValidationFailed
+from weerbaar.core.params import query_int
 from weerbaar.intake.schemas import InputModel, validate_model
 from weerbaar.resolve import review
 

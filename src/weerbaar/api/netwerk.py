@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date, query_int
 from weerbaar.api.signalen import _check_keys
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.core.params import query_date, query_int
 from weerbaar.picture import network, network_export
 
 router = APIRouter(prefix="/subjecten", tags=["Netwerk"])

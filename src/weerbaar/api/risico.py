@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date, query_int
 from weerbaar.api.signalen import _body_schema, _check_keys, _json
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
+from weerbaar.core.params import query_date, query_int
 from weerbaar.detect import queries
 from weerbaar.detect.models import RiskExplanation, RiskScore
 from weerbaar.intake.schemas import InputModel, validate_model

@@ -16,11 +16,11 @@ from pydantic import ConfigDict, Field
 from weerbaar.access import rights
 from weerbaar.access.policy import reporter_shown
 from weerbaar.api.deps import PrincipalDep, RuntimeDep, SessionDep
-from weerbaar.api.params import query_date, query_int
 from weerbaar.cases import knownness
 from weerbaar.core import identifiers
 from weerbaar.core.errors import FieldError, NotFound, ValidationFailed
 from weerbaar.core.names import tokens
+from weerbaar.core.params import query_date, query_int
 from weerbaar.intake import lifecycle, queries, serialize, service
 from weerbaar.intake.schemas import InputModel, SignaalIn, parse_signal, validate_model
 from weerbaar.resolve import incremental

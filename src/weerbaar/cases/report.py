@@ -185,21 +185,22 @@ def latin1(text: str) -> str:
     return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
-class _ReportPdf(FPDF):
-    def __init__(self, report: Report) -> None:
+class FooterPdf(FPDF):
+    """An A4 PDF with a grey footer on every page: the marking, then "pagina N van M"."""
+
+    def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
-        self.report = report
+        self.footer_text = footer_text
 
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font("Helvetica", "", 8)
         self.set_text_color(90, 90, 90)
-        self.cell(0, 6, latin1(f"{self.report.confidentiality} - verslag voor {self.report.for_organisation}"
-                               f" - pagina {self.page_no()} van {{nb}}"), align="C")
+        self.cell(0, 6, latin1(f"{self.footer_text} - pagina {self.page_no()} van {{nb}}"), align="C")
 
 
 def render_pdf(report: Report) -> bytes:
-    pdf = _ReportPdf(report)
+    pdf = FooterPdf(f"{report.confidentiality} - verslag voor {report.for_organisation}")
     pdf.set_title(latin1(f"Verslag {report.title}"))
     pdf.set_author("Weerbaar")
     pdf.set_lang("nl")

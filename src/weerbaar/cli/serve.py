@@ -30,6 +30,11 @@ def serve(runtime: Runtime, host: str, port: int) -> None:
     from weerbaar.app import create_app
 
     check_port(host, port)
+    from weerbaar.access import auth
+
+    if auth.TEST_PROFILE:
+        fail("WEERBAAR_WACHTWOORDHASH=test is alleen voor de testsuite (goedkope wachtwoordhashes); "
+             "haal deze variabele weg voordat u de server start.", FAILURE)
     shown = f"[{host}]" if ":" in host else host
     console = out()
     console.print(f"Weerbaar draait op http://{shown}:{port}/ (stoppen met Ctrl+C).", markup=False)

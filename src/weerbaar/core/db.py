@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Select, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 # SQLite's page cache per connection (default 2 MB). A million-row import or analysis touches
@@ -82,6 +82,17 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
+
+
+def refresh_statistics(session: Session) -> None:
+    """Planner statistics after a bulk change (an analysis run): without them SQLite guesses its
+    join order and may walk a million partner records where an index lookup would do (the
+    network of a subject at 100,000 addresses: 1.4 s instead of 1 ms for one of its queries).
+    SQLite samples (`analysis_limit`), so this takes milliseconds at any size; PostgreSQL's
+    ANALYZE samples too, and autovacuum keeps doing it later."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA analysis_limit=1000"))
+    session.execute(text("ANALYZE"))
 
 
 def stream_rows(session: Session, query: Select[*tuple[Any, ...]], batch: int = 50_000

@@ -11,6 +11,7 @@ from weerbaar.access.principal import Principal
 from weerbaar.cases.knownness import refresh_keys
 from weerbaar.core.bulk import bulk_work
 from weerbaar.core.catalogue import Catalogue
+from weerbaar.core.db import refresh_statistics
 from weerbaar.detect.service import DetectionFigures, run_detection
 from weerbaar.resolve.service import RunFigures, run_resolution
 
@@ -27,4 +28,5 @@ def run_analysis(
         detection = run_detection(session, principal, catalogue, progress=progress)
         if principal.municipality_code:  # the hit/no-hit keys follow the records and signals
             linking.counts["bekendheidssleutels"] = refresh_keys(session, principal.municipality_code)
+        refresh_statistics(session)
     return linking, detection

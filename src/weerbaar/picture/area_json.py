@@ -5,26 +5,15 @@ map page's inline data and the buurt page."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.errors import FieldError
+from weerbaar.core.params import query_date
 from weerbaar.picture import stats
 
 LEVELS = ("buurt", "wijk")
 FILTER_KEYS = ("niveau", "fenomeen", "vanaf", "tot")
-
-
-def _date(params: Mapping[str, str], key: str, errors: list[FieldError]) -> date | None:
-    value = (params.get(key) or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.append(FieldError(key, "date_parsing", "Ongeldige datum; gebruik JJJJ-MM-DD."))
-        return None
 
 
 def read_filter(params: Mapping[str, str], catalogue: Catalogue,
@@ -38,7 +27,7 @@ def read_filter(params: Mapping[str, str], catalogue: Catalogue,
     if phenomenon and phenomenon not in catalogue.phenomena:
         errors.append(FieldError("fenomeen", "fenomeen_onbekend", f"Onbekend fenomeen '{phenomenon}'."))
         phenomenon = None
-    start, end = _date(params, "vanaf", errors), _date(params, "tot", errors)
+    start, end = query_date(params, "vanaf", errors), query_date(params, "tot", errors)
     if start and end and start > end:
         errors.append(FieldError("tot", "periode_ongeldig", "De datum 'tot' ligt voor de datum 'vanaf'."))
         end = None

@@ -24,7 +24,7 @@ from itertools import pairwise
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import and_, case, false, or_, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
@@ -486,16 +486,19 @@ def _indicator_hits(session: Session, principal: Principal, subjects: dict[str, 
         .where(SubjectLink.subject_id.in_([s for s in ids if subjects[s] == ADDRESS]), SubjectLink.role == "adres",
                SourceRecord.municipality_code == principal.municipality_code)).all() if adres_id}
     own = IndicatorHit.municipality_code == principal.municipality_code
-    wanted = [and_(IndicatorHit.target_kind.in_(("persoon", "bedrijf")), IndicatorHit.target_id.in_(ids))]
-    if bag:
-        wanted.append(and_(IndicatorHit.target_kind == ADDRESS, IndicatorHit.target_id.in_(sorted(bag))))
+    # One query per kind of target, each an IN-list on the (target_kind, target_id) index: an OR of
+    # the two made SQLite scan every hit of the municipality.
+    wanted = [(("persoon", "bedrijf"), [s for s in ids if subjects[s] != ADDRESS]), ((ADDRESS,), sorted(bag))]
     out: dict[str, list[str]] = {}
-    for kind, target, code in session.execute(
-            select(IndicatorHit.target_kind, IndicatorHit.target_id, IndicatorHit.code)
-            .where(own, or_(*wanted) if wanted else false())).all():
-        sid = bag.get(target) if kind == ADDRESS else target
-        if sid:
-            out.setdefault(sid, []).append(code)
+    for kinds, targets in wanted:
+        if not targets:
+            continue
+        for kind, target, code in session.execute(
+                select(IndicatorHit.target_kind, IndicatorHit.target_id, IndicatorHit.code)
+                .where(IndicatorHit.target_kind.in_(kinds), IndicatorHit.target_id.in_(targets), own)).all():
+            sid = bag.get(target) if kind == ADDRESS else target
+            if sid:
+                out.setdefault(sid, []).append(code)
     return out
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fpdf import FPDF
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from weerbaar.cases.report import latin1
+from weerbaar.cases.report import FooterPdf, latin1
 from weerbaar.core.config import PACKAGE_DIR
 from weerbaar.picture import charts
 from weerbaar.picture.report import Count, PictureReport
@@ -68,22 +67,9 @@ def render_html(report: PictureReport) -> str:
 # PDF
 # --------------------------------------------------------------------------------------------
 
-class _Pdf(FPDF):
-    def __init__(self, report: PictureReport) -> None:
-        super().__init__(format="A4")
-        self.report = report
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, latin1(f"{self.report.title} - {MARKING} - pagina {self.page_no()} van {{nb}}"),
-                  align="C")
-
-
 def render_pdf(report: PictureReport) -> bytes:
     drawn = build_charts(report)
-    pdf = _Pdf(report)
+    pdf = FooterPdf(f"{report.title} - {MARKING}")
     pdf.set_title(latin1(report.title))
     pdf.set_author("Weerbaar")
     pdf.set_lang("nl")

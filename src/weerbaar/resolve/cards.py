@@ -354,14 +354,13 @@ def relations_of_many(
     if not wanted:
         return out
     mine, theirs = aliased(SubjectLink), aliased(SubjectLink)
-    visible_subjects = select(Subject.id).where(subjects_visible(principal))
     rows = session.execute(
         select(mine.subject_id, mine.role, theirs.role, SourceRecord, Subject.id, Subject.kind, Subject.label)
         .select_from(mine)
         .join(SourceRecord, SourceRecord.id == mine.record_id)
         .join(theirs, and_(theirs.record_id == mine.record_id, theirs.role != mine.role))
         .join(Subject, Subject.id == theirs.subject_id)
-        .where(mine.subject_id.in_(wanted), source_records_visible(principal), Subject.id.in_(visible_subjects))
+        .where(mine.subject_id.in_(wanted), source_records_visible(principal), subjects_visible(principal))
     ).all()
     for own_id, own_role, other_role, record, other_id, other_kind, other_label in rows:
         found = _rule_for(record.source, own_role, other_role)

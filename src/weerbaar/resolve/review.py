@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from weerbaar.access import logbook, rights
 from weerbaar.access.policy import source_records_visible
@@ -74,9 +74,13 @@ def _judged_later() -> Any:
 
 
 def _open_pairs(principal: Principal) -> list[Any]:
-    visible = select(SourceRecord.id).where(source_records_visible(principal))
+    """Pairs of the principal's municipality, not judged since they were queued, both of whose
+    records the principal may read (an EXISTS per side: a primary-key lookup per pair, instead of
+    the set of every visible record, which is millions of rows in a large municipality)."""
+    a, b = aliased(SourceRecord), aliased(SourceRecord)
     return [ReviewPair.municipality_code == principal.municipality_code, ~_judged_later(),
-            ReviewPair.record_a.in_(visible), ReviewPair.record_b.in_(visible)]
+            exists().where(a.id == ReviewPair.record_a, source_records_visible(principal, a)),
+            exists().where(b.id == ReviewPair.record_b, source_records_visible(principal, b))]
 
 
 # --- reading ---------------------------------------------------------------------------------

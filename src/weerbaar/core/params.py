@@ -1,15 +1,17 @@
-"""Query parameters as the API reads them: every problem collected as a Dutch FieldError, so that
-a request is refused once with all of them (problem+json `invalidParams`)."""
+"""Query parameters as the API and the pages read them: every problem collected as a Dutch
+FieldError, so that a request is refused once with all of them (problem+json `invalidParams`,
+or each error beside its field)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from weerbaar.core.errors import FieldError
 
 
-def query_date(params: dict[str, str], key: str, errors: list[FieldError]) -> date | None:
-    value = params.get(key)
+def query_date(params: Mapping[str, str], key: str, errors: list[FieldError]) -> date | None:
+    value = (params.get(key) or "").strip()
     if not value:
         return None
     try:
@@ -19,7 +21,7 @@ def query_date(params: dict[str, str], key: str, errors: list[FieldError]) -> da
         return None
 
 
-def query_int(params: dict[str, str], key: str, default: int, low: int, high: int, errors: list[FieldError]) -> int:
+def query_int(params: Mapping[str, str], key: str, default: int, low: int, high: int, errors: list[FieldError]) -> int:
     value = params.get(key)
     if value is None:
         return default
