@@ -34,6 +34,8 @@ THREATS_READ = "dreigingen.lezen"
 PICTURE_READ = "beeld.lezen"
 PICTURE_EXACT = "beeld.exact"
 NETWORK_READ = "netwerk.bekijken"
+PREVENTION_MANAGE = "preventie.beheren"
+PREVENTION_TAKE_PART = "preventie.deelnemen"
 
 RIGHTS: dict[str, str] = {
     SIGNAL_REGISTER: "Laat toe om signalen te registreren namens de eigen organisatie.",
@@ -120,6 +122,16 @@ RIGHTS: dict[str, str] = {
         "Laat toe om het netwerk rond een subject te bekijken (personen, bedrijven, adressen, signalen en "
         "casussen met hun gedateerde relaties). Alleen subjecten die men mag zien worden getekend, met "
         "gegevens alleen na privacytoets 1; de rest verschijnt als hit/no-hit."
+    ),
+    PREVENTION_MANAGE: (
+        "Laat toe om de preventie van de eigen gemeente te regelen: lokale versies van barrièremodellen "
+        "bewerken, rondes van de weerbaarheidsscan openen en sluiten en het actieplan vaststellen, "
+        "trainingsrondes starten en vijf-B-beraden voorbereiden en leiden, met de afspraken als acties."
+    ),
+    PREVENTION_TAKE_PART: (
+        "Laat toe om mee te doen aan de preventie: barrièremodellen en de gatenanalyse lezen, de "
+        "weerbaarheidsscan invullen (medewerkers van de gemeente), oefenen met signaalherkenning en "
+        "deelnemen aan een beraad waarvoor de eigen organisatie is uitgenodigd."
     ),
     RISK_EXPLAIN: (
         "Laat toe om een vermelding op een risicolijst als verklaard te markeren (met reden), "

@@ -13,6 +13,7 @@ logboek; every write is one call here, logged in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -442,33 +443,27 @@ class NewAction:
     decision: str | None = None
 
 
-def add_action(session: Session, principal: Principal, catalogue: Catalogue, case_id: str, new: NewAction, *,
-               at: datetime | None = None) -> CaseAction:
-    """A commitment of one participant: what, which organisation, who, by when."""
-    case = _managed_case(session, principal, catalogue, case_id, "acties afspreken")
+def _action_errors(new: NewAction) -> list[FieldError]:
+    """What every action needs, inside a case or not: what, who, by when."""
     errors: list[FieldError] = []
     _text(errors, "omschrijving", new.description, "wat er gedaan wordt", minimum=5)
     if not new.organisation:
         errors.append(FieldError("organisatie", "missing", "Kies de organisatie die de actie uitvoert."))
-    elif session.scalars(select(CaseParticipant.id).where(CaseParticipant.case_id == case.id,
-                                                          CaseParticipant.organisation_id == new.organisation)
-                         ).first() is None:
-        errors.append(FieldError("organisatie", "geen_deelnemer",
-                                 "Alleen een deelnemer aan de casus kan een actie hebben."))
     if not (new.responsible or "").strip():
         errors.append(FieldError("verantwoordelijke", "missing", "Noem wie verantwoordelijk is."))
     elif len(new.responsible or "") > 200:
         errors.append(FieldError("verantwoordelijke", "string_too_long", "Te lang: maximaal 200 tekens."))
     if new.deadline is None:
         errors.append(FieldError("deadline", "missing", "Geef de deadline (JJJJ-MM-DD)."))
-    if new.decision and session.scalars(select(CaseDecision.id).where(
-            CaseDecision.id == new.decision, CaseDecision.case_id == case.id)).first() is None:
-        errors.append(FieldError("besluit", "onbekend", "Onbekend besluit van deze casus."))
-    if errors:
-        raise ValidationFailed(errors)
+    return errors
+
+
+def _store_action(session: Session, principal: Principal, new: NewAction, *, case_id: str | None, origin: str,
+                  origin_id: str | None, municipality_code: str, at: datetime | None,
+                  details: dict[str, Any]) -> CaseAction:
     assert new.deadline is not None and new.organisation is not None
     moment = at or now()
-    action = CaseAction(case_id=case.id, origin="casus", municipality_code=case.municipality_code,
+    action = CaseAction(case_id=case_id, origin=origin, origin_id=origin_id, municipality_code=municipality_code,
                         description=(new.description or "").strip(), organisation_id=new.organisation,
                         responsible=(new.responsible or "").strip(), deadline=new.deadline, decision_id=new.decision,
                         created_by_id=principal.user_id, created_at=moment)
@@ -477,8 +472,52 @@ def add_action(session: Session, principal: Principal, catalogue: Catalogue, cas
     session.add(ActionUpdate(action_id=action.id, status=ACTION_OPEN, by_user_id=principal.user_id,
                              by_user_name=principal.name, at=moment))
     logbook.record(session, principal, logbook.CREATE, object_type="actie", object_id=action.id,
-                   purpose="actie afspreken", details={"casus": case.id, "organisatie": new.organisation})
+                   purpose="actie afspreken", details={**details, "organisatie": new.organisation})
     return action
+
+
+def add_action(session: Session, principal: Principal, catalogue: Catalogue, case_id: str, new: NewAction, *,
+               at: datetime | None = None) -> CaseAction:
+    """A commitment of one participant: what, which organisation, who, by when."""
+    case = _managed_case(session, principal, catalogue, case_id, "acties afspreken")
+    errors = _action_errors(new)
+    if new.organisation and session.scalars(select(CaseParticipant.id).where(
+            CaseParticipant.case_id == case.id, CaseParticipant.organisation_id == new.organisation)).first() is None:
+        errors.append(FieldError("organisatie", "geen_deelnemer",
+                                 "Alleen een deelnemer aan de casus kan een actie hebben."))
+    if new.decision and session.scalars(select(CaseDecision.id).where(
+            CaseDecision.id == new.decision, CaseDecision.case_id == case.id)).first() is None:
+        errors.append(FieldError("besluit", "onbekend", "Onbekend besluit van deze casus."))
+    if errors:
+        raise ValidationFailed(errors)
+    return _store_action(session, principal, new, case_id=case.id, origin="casus", origin_id=None,
+                         municipality_code=case.municipality_code, at=at, details={"casus": case.id})
+
+
+COMMITMENT_ORIGINS = {"beraad": "een vijf-B-beraad", "scan": "het actieplan van de weerbaarheidsscan"}
+
+
+def add_commitment(session: Session, principal: Principal, origin: str, origin_id: str, new: NewAction, *,
+                   organisations: Iterable[str] | None = None, at: datetime | None = None) -> CaseAction:
+    """A commitment made outside a case — in a five-B session (beraad) or the resilience scan's
+    action plan — as a tracked action of the own municipality, visible in `GET /acties` to the
+    municipality's case readers and to the organisation that owns it. `organisations`: the ones
+    that may own it (a session's participants); None: any known organisation. The caller checks
+    that the session or scan is the principal's to manage; this checks the right itself."""
+    if origin not in COMMITMENT_ORIGINS:
+        raise ValueError(f"unknown origin {origin!r}")
+    if not principal.can(rights.PREVENTION_MANAGE) or not principal.municipality_code:
+        raise Forbidden("Alleen wie de preventie van de gemeente regelt, legt afspraken vast als acties.")
+    errors = _action_errors(new)
+    allowed = None if organisations is None else set(organisations)
+    if new.organisation and (session.get(Organisation, new.organisation) is None
+                             or (allowed is not None and new.organisation not in allowed)):
+        errors.append(FieldError("organisatie", "geen_deelnemer", "Alleen een deelnemende organisatie kan "
+                                 f"een afspraak uit {COMMITMENT_ORIGINS[origin]} op zich nemen."))
+    if errors:
+        raise ValidationFailed(errors)
+    return _store_action(session, principal, new, case_id=None, origin=origin, origin_id=origin_id,
+                         municipality_code=principal.municipality_code, at=at, details={origin: origin_id})
 
 
 def action_status(session: Session, action_id: str) -> str:
@@ -503,7 +542,8 @@ def update_action(session: Session, principal: Principal, catalogue: Catalogue, 
     if action is None:
         raise NotFound()
     own = action.organisation_id == principal.organisation_id and principal.can(rights.ACTIONS_UPDATE_OWN)
-    manager = principal.can(rights.CASES_MANAGE) and action.municipality_code == principal.municipality_code
+    managing = rights.CASES_MANAGE if action.case_id else rights.PREVENTION_MANAGE
+    manager = principal.can(managing) and action.municipality_code == principal.municipality_code
     if not (own or manager):
         raise Forbidden("Alleen de organisatie die de actie uitvoert (of het intaketeam) werkt haar bij.")
     if action.case_id and current_status(session, action.case_id) == STATUS_CLOSED:
@@ -561,7 +601,7 @@ def _actions(session: Session, principal: Principal, catalogue: Catalogue, *cond
 
 def list_actions(session: Session, principal: Principal, catalogue: Catalogue, *, status: str | None = None,
                  case_id: str | None = None, organisation_id: str | None = None,
-                 on: date | None = None) -> list[ActionView]:
+                 on: date | None = None, origin: str | None = None, origin_id: str | None = None) -> list[ActionView]:
     """Actions the principal may see; status 'verlopen': past their deadline and not done (the
     steering group's escalation list). Logged as a list read."""
     flow = flow_of(catalogue)
@@ -570,7 +610,9 @@ def list_actions(session: Session, principal: Principal, catalogue: Catalogue, *
             [*flow.actiestatussen, OVERDUE]) + ".")])
     day = on or today()
     conditions: list[Any] = [CaseAction.case_id == case_id if case_id else None,
-                             CaseAction.organisation_id == organisation_id if organisation_id else None]
+                             CaseAction.organisation_id == organisation_id if organisation_id else None,
+                             CaseAction.origin == origin if origin else None,
+                             CaseAction.origin_id == origin_id if origin_id else None]
     if status == OVERDUE:
         conditions += [CaseAction.deadline < day, ActionUpdate.status.not_in(ACTION_DONE)]
     elif status:
