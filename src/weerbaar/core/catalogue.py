@@ -261,6 +261,7 @@ class Catalogue:
         self.instruments: dict[str, Instrument] = {}  # instrumenten.yaml
         self.signal_flow: SignalFlow | None = None  # signaalverloop.yaml
         self.case_flow: CaseFlow | None = None  # casusverloop.yaml
+        self.resilience_scan: ResilienceScan | None = None  # weerbaarheidsscan.yaml
         self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
@@ -349,6 +350,7 @@ def load_catalogue(folder: Path) -> Catalogue:
         folder, phenomenon_files, {t.code for t in org_types.organisatietypen} if org_types else None, problems)
     flow = _flow_part(folder, problems)
     case_flow = _case_flow_part(folder, problems)
+    resilience_scan = _resilience_scan_part(folder, problems)
     if problems:
         raise CatalogueError(problems)
     catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
@@ -357,6 +359,7 @@ def load_catalogue(folder: Path) -> Catalogue:
     catalogue.suggestion = suggestion
     catalogue.signal_flow = flow
     catalogue.case_flow = case_flow
+    catalogue.resilience_scan = resilience_scan
     catalogue.legal_bases = {b.code: b for b in bases or []}
     catalogue.instruments = {i.code: i for i in instruments or []}
     catalogue.version = _version(folder)
@@ -580,3 +583,75 @@ def _cross_check(
     if grading is not None and "".join(level.code for level in grading.informatie) != "123456":
         problems.append("brongradering.yaml: informatie moet 1 t/m 6 zijn")
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# weerbaarheidsscan.yaml (issue 7, the resilience scan)
+# --------------------------------------------------------------------------------------------
+
+
+class ScanLevel(_Strict):
+    naam: Text
+    betekenis: Text
+
+
+class ScanStatement(_Strict):
+    code: Code
+    tekst: Text
+
+
+class ScanImprovement(_Strict):
+    """A proposed improvement action of a theme, for the action plan when the theme scores low."""
+
+    code: Code
+    tekst: Text
+    eigenaar: Text  # suggested owner (a role or function, not a person)
+    termijn_weken: int = Field(ge=1, le=104)
+
+
+class ScanTheme(_Strict):
+    code: Code
+    naam: Text
+    toelichting: Text
+    stellingen: list[ScanStatement] = Field(min_length=4, max_length=8)
+    verbeteracties: list[ScanImprovement] = Field(min_length=1)
+
+
+class ResilienceScan(_Strict):
+    """weerbaarheidsscan.yaml: themes with statements on a 1-5 maturity scale, the threshold under
+    which a theme's improvement actions are proposed, and the anonymity minimum."""
+
+    versie: int = Field(ge=1)
+    schaal: dict[int, ScanLevel]
+    weet_niet: Text
+    drempel: float = Field(gt=1, le=5)
+    minimum_respondenten: int = Field(ge=3)
+    themas: list[ScanTheme] = Field(min_length=2)
+
+    @cached_property
+    def themes(self) -> dict[str, ScanTheme]:
+        return {t.code: t for t in self.themas}
+
+    @cached_property
+    def statements(self) -> dict[str, tuple[ScanTheme, ScanStatement]]:
+        return {s.code: (t, s) for t in self.themas for s in t.stellingen}
+
+    @cached_property
+    def improvements(self) -> dict[str, tuple[ScanTheme, ScanImprovement]]:
+        return {a.code: (t, a) for t in self.themas for a in t.verbeteracties}
+
+
+def _resilience_scan_part(folder: Path, problems: list[str]) -> ResilienceScan | None:
+    """weerbaarheidsscan.yaml: the scale is exactly 1-5; every code occurs once in the file."""
+    name = "weerbaarheidsscan.yaml"
+    scan: ResilienceScan | None = _parse(ResilienceScan, _read(folder / name, problems), name, problems)
+    if scan is None:
+        return None
+    if sorted(scan.schaal) != [1, 2, 3, 4, 5]:
+        problems.append(f"{name}: de schaal moet precies de niveaus 1, 2, 3, 4 en 5 hebben")
+    for what, codes in (("thema", [t.code for t in scan.themas]),
+                        ("stelling", [s.code for t in scan.themas for s in t.stellingen]),
+                        ("verbeteractie", [a.code for t in scan.themas for a in t.verbeteracties])):
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"{name}: {what} '{code}' komt meer dan eens voor")
+    return scan
