@@ -1,12 +1,15 @@
 """prevention: resilience scan rounds and answers
 
+Answers and adoptions are append-only: the database refuses UPDATE and DELETE on them (as in
+0006); a revision appends a newer answer, the latest per respondent and statement counts.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30 07:00:00
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 
 revision = '0008'
@@ -14,10 +17,104 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
+APPEND_ONLY = ("scan_answers", "scan_adoptions")
+
+
+def _append_only_up() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+        elif dialect == "postgresql":
+            op.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+            )
+
+
+def _append_only_down() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
 
 def upgrade() -> None:
-    pass
+    op.create_table('scan_rounds',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('municipality_code', sa.String(length=6), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('questionnaire_version', sa.Integer(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('opened_by_id', sa.String(length=36), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_by_id', sa.String(length=36), nullable=True),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_scan_rounds_closed_by_id_users')),
+    sa.ForeignKeyConstraint(['opened_by_id'], ['users.id'], name=op.f('fk_scan_rounds_opened_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scan_rounds'))
+    )
+    with op.batch_alter_table('scan_rounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scan_rounds_municipality_code'), ['municipality_code'], unique=False)
+
+    op.create_table('scan_answers',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('round_id', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.String(length=36), nullable=False),
+    sa.Column('theme', sa.String(length=60), nullable=False),
+    sa.Column('statement', sa.String(length=60), nullable=False),
+    sa.Column('level', sa.SmallInteger(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['scan_rounds.id'], name=op.f('fk_scan_answers_round_id_scan_rounds')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_scan_answers_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scan_answers'))
+    )
+    with op.batch_alter_table('scan_answers', schema=None) as batch_op:
+        batch_op.create_index('ix_scan_answers_round_user', ['round_id', 'user_id'], unique=False)
+
+    op.create_table('scan_adoptions',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('round_id', sa.String(length=36), nullable=False),
+    sa.Column('improvement', sa.String(length=60), nullable=False),
+    sa.Column('action_id', sa.String(length=36), nullable=False),
+    sa.Column('adopted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('adopted_by_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['case_actions.id'], name=op.f('fk_scan_adoptions_action_id_case_actions')),
+    sa.ForeignKeyConstraint(['adopted_by_id'], ['users.id'], name=op.f('fk_scan_adoptions_adopted_by_id_users')),
+    sa.ForeignKeyConstraint(['round_id'], ['scan_rounds.id'], name=op.f('fk_scan_adoptions_round_id_scan_rounds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scan_adoptions'))
+    )
+    with op.batch_alter_table('scan_adoptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scan_adoptions_round_id'), ['round_id'], unique=False)
+    _append_only_up()
 
 
 def downgrade() -> None:
-    pass
+    _append_only_down()
+    with op.batch_alter_table('scan_adoptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scan_adoptions_round_id'))
+    op.drop_table('scan_adoptions')
+    with op.batch_alter_table('scan_answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_scan_answers_round_user')
+    op.drop_table('scan_answers')
+    with op.batch_alter_table('scan_rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scan_rounds_municipality_code'))
+    op.drop_table('scan_rounds')
