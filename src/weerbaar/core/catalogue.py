@@ -228,6 +228,76 @@ class CaseFlow(_Strict):
         return {t.code: t for t in self.overgangen}
 
 
+# Barrier models (barrieremodellen/<code>.yaml): a criminal business process step by step.
+SignalRef = Annotated[str, StringConstraints(pattern=r"^(I-)?[A-Z]{2}-\d{2}$")]
+
+
+class Barrier(_Strict):
+    code: Code
+    omschrijving: Text
+    eigenaar: Code  # organisation type that owns the barrier
+    instrumenten: list[Code] = Field(default_factory=list)  # instrumenten.yaml
+
+
+class BarrierStep(_Strict):
+    code: Code
+    naam: Text
+    omschrijving: Text
+    gelegenheden: list[Text] = Field(default_factory=list)
+    facilitatoren: list[Text] = Field(default_factory=list)
+    signalen: list[SignalRef] = Field(default_factory=list)  # signal-card or detection indicator codes
+    partners: list[Code] = Field(default_factory=list)
+    barrieres: list[Barrier] = Field(default_factory=list)
+
+
+class BarrierModel(_Strict):
+    code: Code
+    naam: Text
+    versie: int = Field(ge=1)
+    fenomenen: list[Code] = Field(min_length=1)
+    bron: Text
+    stappen: list[BarrierStep] = Field(min_length=1)
+
+
+class Observers(_Strict):
+    """waarnemers.yaml: the organisation types behind the observers named on the signal cards."""
+
+    versie: int = Field(ge=1)
+    waarnemers: dict[Text, list[Code]] = Field(min_length=1)
+
+
+def barrier_model_problems(model: BarrierModel, where: str, phenomena: set[str], indicators: set[str],
+                           instruments: set[str], org_types: set[str]) -> list[str]:
+    """Every reference of a barrier model checked against the rest of the catalogue, in Dutch, with
+    the path of the field (also used for a municipality's local version)."""
+    problems: list[str] = []
+    for i, code in enumerate(model.fenomenen):
+        if code not in phenomena:
+            problems.append(f"{where}: veld 'fenomenen.{i}': onbekend fenomeen '{code}'")
+    steps = [s.code for s in model.stappen]
+    for code in sorted({c for c in steps if steps.count(c) > 1}):
+        problems.append(f"{where}: veld 'stappen': stapcode '{code}' komt meer dan eens voor")
+    for s_i, step in enumerate(model.stappen):
+        at = f"{where}: veld 'stappen.{s_i}"
+        for i, ref in enumerate(step.signalen):
+            if ref not in indicators:
+                problems.append(f"{at}.signalen.{i}' (stap '{step.code}'): onbekende indicator '{ref}'")
+        for i, t in enumerate(step.partners):
+            if t not in org_types:
+                problems.append(f"{at}.partners.{i}' (stap '{step.code}'): onbekend organisatietype '{t}'")
+        codes = [b.code for b in step.barrieres]
+        for code in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"{at}.barrieres' (stap '{step.code}'): barrièrecode '{code}' komt meer dan eens voor")
+        for b_i, b in enumerate(step.barrieres):
+            b_at = f"{at}.barrieres.{b_i}"
+            if b.eigenaar not in org_types:
+                problems.append(f"{b_at}.eigenaar' (barrière '{b.code}'): onbekend organisatietype '{b.eigenaar}'")
+            for i, ins in enumerate(b.instrumenten):
+                if ins not in instruments:
+                    problems.append(f"{b_at}.instrumenten.{i}' (barrière '{b.code}'): onbekend instrument '{ins}'")
+    return problems
+
+
 class CatalogueError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -262,6 +332,8 @@ class Catalogue:
         self.signal_flow: SignalFlow | None = None  # signaalverloop.yaml
         self.case_flow: CaseFlow | None = None  # casusverloop.yaml
         self.resilience_scan: ResilienceScan | None = None  # weerbaarheidsscan.yaml
+        self.barrier_models: dict[str, BarrierModel] = {}  # barrieremodellen/<code>.yaml
+        self.observers: dict[str, list[str]] = {}  # waarnemers.yaml: observer -> organisation types
         self.version = ""  # hash of every catalogue file: which knowledge a run used
 
     @cached_property
@@ -351,6 +423,10 @@ def load_catalogue(folder: Path) -> Catalogue:
     flow = _flow_part(folder, problems)
     case_flow = _case_flow_part(folder, problems)
     resilience_scan = _resilience_scan_part(folder, problems)
+    barrier_models, observers = _barrier_part(
+        folder, phenomenon_files, {i.code for p in phenomena for i in p.signaalkaart} | {r.code for r in rules},
+        {i.code for i in instruments} if instruments is not None else None,
+        {t.code for t in org_types.organisatietypen} if org_types else None, problems)
     if problems:
         raise CatalogueError(problems)
     catalogue = Catalogue(phenomena, org_types, conf, grading, roles)
@@ -362,8 +438,33 @@ def load_catalogue(folder: Path) -> Catalogue:
     catalogue.resilience_scan = resilience_scan
     catalogue.legal_bases = {b.code: b for b in bases or []}
     catalogue.instruments = {i.code: i for i in instruments or []}
+    catalogue.barrier_models = {m.code: m for m in sorted(barrier_models, key=lambda m: m.naam)}
+    catalogue.observers = dict(observers.waarnemers) if observers else {}
     catalogue.version = _version(folder)
     return catalogue
+
+
+def _barrier_part(folder: Path, phenomena: set[str], indicators: set[str], instruments: set[str] | None,
+                  org_types: set[str] | None, problems: list[str]) -> tuple[list[BarrierModel], Observers | None]:
+    """barrieremodellen/<code>.yaml (one file per model) and waarnemers.yaml, every reference checked."""
+    models: list[BarrierModel] = []
+    for path in sorted((folder / "barrieremodellen").glob("*.yaml")):
+        where = f"barrieremodellen/{path.name}"
+        model = _parse(BarrierModel, _read(path, problems), where, problems)
+        if model is None:
+            continue
+        if model.code != path.stem:
+            problems.append(f"{where}: code '{model.code}' wijkt af van de bestandsnaam")
+        if instruments is not None and org_types is not None:
+            problems.extend(barrier_model_problems(model, where, phenomena, indicators, instruments, org_types))
+        models.append(model)
+    name = "waarnemers.yaml"
+    observers: Observers | None = _parse(Observers, _read(folder / name, problems), name, problems)
+    for observer, types in observers.waarnemers.items() if observers and org_types is not None else []:
+        for t in types:
+            if t not in org_types:
+                problems.append(f"{name}: waarnemer '{observer}' noemt onbekend organisatietype '{t}'")
+    return models, observers
 
 
 def _detection_part(
