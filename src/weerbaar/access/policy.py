@@ -180,3 +180,14 @@ def pre_case_visible(principal: Principal) -> ColumnElement[bool]:
             and principal.municipality_code:
         return PreCase.municipality_code == principal.municipality_code
     return false()
+
+
+def scan_rounds_visible(principal: Principal) -> ColumnElement[bool]:
+    """Resilience scan rounds (prevention, issue 7): the municipality's own staff only, i.e. users of
+    an organisation of type gemeente taking part in prevention; partner organisations see nothing."""
+    from weerbaar.prevention.scan_models import ScanRound  # prevention sits above access
+
+    if (principal.can(rights.PREVENTION_TAKE_PART) or principal.can(rights.PREVENTION_MANAGE)) \
+            and principal.organisation_type == "gemeente" and principal.municipality_code:
+        return ScanRound.municipality_code == principal.municipality_code
+    return false()
