@@ -1,12 +1,14 @@
 """prevention: local versions of barrier models
 
+Each save is a new row; the database refuses UPDATE and DELETE on the table (as in 0006).
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 07:00:00
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 
 revision = '0007'
@@ -14,10 +16,68 @@ down_revision = '0006'
 branch_labels = None
 depends_on = None
 
+APPEND_ONLY = ("barrier_model_versions",)
+
+
+def _append_only_up() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+        elif dialect == "postgresql":
+            op.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+            )
+
+
+def _append_only_down() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
 
 def upgrade() -> None:
-    pass
+    op.create_table('barrier_model_versions',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('municipality_code', sa.String(length=6), nullable=False),
+    sa.Column('model_code', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=True),
+    sa.Column('catalogue_version', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('by_user_id', sa.String(length=36), nullable=True),
+    sa.Column('by_user_name', sa.String(length=200), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_barrier_model_versions')),
+    sa.UniqueConstraint('municipality_code', 'model_code', 'version', name='uq_barrier_model_versions')
+    )
+    with op.batch_alter_table('barrier_model_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_barrier_model_versions_municipality_code'), ['municipality_code'],
+                              unique=False)
+    _append_only_up()
 
 
 def downgrade() -> None:
-    pass
+    _append_only_down()
+    with op.batch_alter_table('barrier_model_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_barrier_model_versions_municipality_code'))
+    op.drop_table('barrier_model_versions')
