@@ -23,6 +23,7 @@ from weerbaar.api import (
     risico,
     signalen,
     subjecten,
+    trainingen,
     vooronderzoeken,
     zgw,
 )
@@ -34,7 +35,8 @@ BODY_MODELS = (casussen.CasusIn, casussen.DeelnemerIn, casussen.CasusDelingIn, c
                subjecten.OntkoppelIn, koppelingen.OordeelIn, risico.VerklaringIn,
                vooronderzoeken.VooronderzoekIn, vooronderzoeken.SignalenToevoegenIn, vooronderzoeken.PrivacytoetsIn,
                bekendheid.BekendheidZoekIn,
-               dreigingen.DreigingIn, overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn)
+               dreigingen.DreigingIn, overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn,
+               *trainingen.BODY_MODELS)
 
 
 def router() -> APIRouter:
@@ -57,6 +59,7 @@ def router() -> APIRouter:
     r.include_router(zgw.router)
     r.include_router(dashboard.router)
     r.include_router(gebieden.router)
+    r.include_router(trainingen.router)
     return r
 
 
