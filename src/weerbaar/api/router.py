@@ -25,6 +25,7 @@ from weerbaar.api import (
     subjecten,
     trainingen,
     vooronderzoeken,
+    weerbaarheidsscans,
     zgw,
 )
 
@@ -36,7 +37,7 @@ BODY_MODELS = (casussen.CasusIn, casussen.DeelnemerIn, casussen.CasusDelingIn, c
                vooronderzoeken.VooronderzoekIn, vooronderzoeken.SignalenToevoegenIn, vooronderzoeken.PrivacytoetsIn,
                bekendheid.BekendheidZoekIn,
                dreigingen.DreigingIn, overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn,
-               *trainingen.BODY_MODELS)
+               *trainingen.BODY_MODELS, *weerbaarheidsscans.BODY_MODELS)
 
 
 def router() -> APIRouter:
@@ -59,6 +60,7 @@ def router() -> APIRouter:
     r.include_router(zgw.router)
     r.include_router(dashboard.router)
     r.include_router(gebieden.router)
+    r.include_router(weerbaarheidsscans.router)
     r.include_router(trainingen.router)
     return r
 
