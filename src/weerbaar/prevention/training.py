@@ -3,7 +3,7 @@ together on a projector, and the scores that show where awareness is weakest.
 
 Questions are generated deterministically from a seed out of catalogue knowledge only: the signal
 cards (`fenomenen/*.yaml`), the instruments (`instrumenten.yaml`) with their owning organisation
-types, the barrier models when the catalogue has them, and anonymised cases of the own
+types, the barrier models (`barrieremodellen/`, the catalogue's own versions), and anonymised cases of the own
 municipality: of a case only its phenomenon, the codes of its signals' indicators and the
 instruments chosen in its weighing are used, each shown by its catalogue text. Names, addresses,
 identifiers and free text of a case never reach a question.
@@ -36,7 +36,7 @@ from weerbaar.access import logbook, rights
 from weerbaar.access.policy import case_visible
 from weerbaar.access.principal import Principal
 from weerbaar.cases.models import Case, CaseDecision, CaseSignal
-from weerbaar.core.catalogue import Catalogue, Instrument, Phenomenon
+from weerbaar.core.catalogue import BarrierModel, Catalogue, Instrument, Phenomenon
 from weerbaar.core.clock import now
 from weerbaar.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.core.models import Organisation, User
@@ -176,47 +176,43 @@ def _q_instrument(cat: Catalogue, p: Phenomenon, rng: random.Random, facts: Case
         scenario=[cat.indicators[c][1].tekst for c in scenario_codes], casus=facts is not None)
 
 
-def _barrier_models(cat: Catalogue) -> dict[str, Any]:
-    """The catalogue's barrier models by phenomenon, once a colleague's loader provides them."""
-    models = getattr(cat, "barrier_models", None) or {}
-    return {getattr(m, "fenomeen", code): m for code, m in dict(models).items()}
+def _barrier_models(cat: Catalogue) -> dict[str, BarrierModel]:
+    """The catalogue's barrier models by phenomenon (a model may cover several)."""
+    return {ph: m for m in cat.barrier_models.values() for ph in m.fenomenen}
 
 
 def _q_step(cat: Catalogue, p: Phenomenon, rng: random.Random) -> dict[str, Any] | None:
-    """Barrier-model questions: in which step a signal belongs, or which partner owns a barrier.
-    Read defensively (attribute names of the barrier-model catalogue: stappen, naam, signalen,
-    barrieres, eigenaar); without a model for the phenomenon, no question."""
+    """From the phenomenon's barrier model: in which step of the criminal process a signal belongs,
+    or which partner owns a barrier. Without a model for the phenomenon, no question."""
     model = _barrier_models(cat).get(p.code)
-    steps = list(getattr(model, "stappen", None) or [])
-    if len(steps) < 3:
+    if model is None or len(model.stappen) < 3:
         return None
-    step = rng.choice(steps)
-    signals = [s for s in getattr(step, "signalen", None) or [] if isinstance(s, str) and s in cat.indicators]
-    barriers = [b for b in getattr(step, "barrieres", None) or [] if getattr(b, "eigenaar", None)
-                in cat.organisation_types]
-    labels = {getattr(s, "code", str(i)): getattr(s, "naam", str(s)) for i, s in enumerate(steps)}
+    step = rng.choice(model.stappen)
+    where = f"barrieremodellen/{model.code}.yaml"
+    signals = [c for c in step.signalen if c in cat.indicators]
+    barriers = [b for b in step.barrieres if b.eigenaar in cat.organisation_types]
     if signals and (not barriers or rng.random() < 0.5):
         code = rng.choice(signals)
-        owner_steps = [getattr(s, "code", "") for s in steps if code in (getattr(s, "signalen", None) or [])]
-        others = [c for c in labels if c not in owner_steps]
-        options = [_option(c, labels[c]) for c in [*owner_steps, *rng.sample(others, min(3, len(others)))]]
+        right = [s for s in model.stappen if code in s.signalen]
+        others = [s for s in model.stappen if s not in right]
+        options = [_option(s.code, s.naam) for s in [*right, *rng.sample(others, min(3, len(others)))]]
         return _question(
-            "stap", p.code, f"In welke stap van het criminele proces van {p.naam} hoort dit signaal?", options,
-            owner_steps, f"In het barrièremodel van {p.naam} staat {code} bij de stap "
-            + " en ".join(f"‘{labels[c]}’" for c in owner_steps) + ".",
-            f"barrièremodel {p.naam}", rng, scenario=[cat.indicators[code][1].tekst])
+            "stap", p.code, f"In welke stap van het criminele proces ({model.naam}) hoort dit signaal?"
+            + (" Kies alle juiste." if len(right) > 1 else ""), options, [s.code for s in right],
+            f"In het barrièremodel {model.naam} staat {code} bij "
+            + " en ".join(f"de stap ‘{s.naam}’" for s in right) + ".",
+            where, rng, scenario=[cat.indicators[code][1].tekst])
     if not barriers:
         return None
     barrier = rng.choice(barriers)
-    owner = barrier.eigenaar
-    pool = [t for t in cat.organisation_types if t != owner and t != "overig"]
-    options = [_option(t, cat.organisation_types[t].naam) for t in [owner, *rng.sample(pool, min(3, len(pool)))]]
-    name = getattr(barrier, "naam", None) or getattr(barrier, "omschrijving", "deze barrière")
+    pool = [t for t in cat.organisation_types if t != barrier.eigenaar and t != "overig"]
+    options = [_option(t, cat.organisation_types[t].naam)
+               for t in [barrier.eigenaar, *rng.sample(pool, min(3, len(pool)))]]
     return _question(
-        "partner", p.code, f"In het barrièremodel van {p.naam} staat bij de stap ‘{labels[getattr(step, 'code', '')]}’"
-        f" de barrière ‘{name}’. Welke partner is er eigenaar van?", options, [owner],
-        f"Het barrièremodel van {p.naam} noemt {_names(cat, [owner])} als eigenaar van ‘{name}’.",
-        f"barrièremodel {p.naam}", rng)
+        "partner", p.code, f"In het barrièremodel {model.naam} staat bij de stap ‘{step.naam}’ de barrière "
+        f"‘{barrier.omschrijving}’. Welke partner is er eigenaar van?", options, [barrier.eigenaar],
+        f"Het barrièremodel {model.naam} noemt {_names(cat, [barrier.eigenaar])} als eigenaar van deze "
+        f"barrière (stap ‘{step.naam}’).", f"{where}: {step.code}/{barrier.code}", rng)
 
 
 GENERATORS = {"fenomeen": _q_phenomenon, "indicatoren": _q_indicators, "partner": _q_partner,
@@ -279,19 +275,19 @@ def case_facts(session: Session, principal: Principal, catalogue: Catalogue) -> 
         return []
     visible = and_(case_visible(principal, catalogue), Case.municipality_code == principal.municipality_code,
                    Case.phenomenon.is_not(None))
-    phenomena = dict(session.execute(select(Case.id, Case.phenomenon).where(visible)).tuples().all())
+    phenomena = dict(session.execute(select(Case.id, Case.phenomenon).where(visible)).all())
     if not phenomena:
         return []
     indicators: dict[str, set[str]] = {}
     for case_id, code in session.execute(
             select(CaseSignal.case_id, SignalIndicator.code).join(
                 SignalIndicator, SignalIndicator.signal_id == CaseSignal.signal_id)
-            .where(CaseSignal.case_id.in_(phenomena))).tuples():
+            .where(CaseSignal.case_id.in_(phenomena))):
         indicators.setdefault(case_id, set()).add(code)
     chosen: dict[str, dict[str, bool]] = {}
     for case_id, inst, was_chosen in session.execute(
             select(CaseDecision.case_id, CaseDecision.instrument, CaseDecision.chosen)
-            .where(CaseDecision.case_id.in_(phenomena)).order_by(CaseDecision.at, CaseDecision.id)).tuples():
+            .where(CaseDecision.case_id.in_(phenomena)).order_by(CaseDecision.at, CaseDecision.id)):
         chosen.setdefault(case_id, {})[inst] = was_chosen  # the latest decision per instrument counts
     out = []
     for case_id, ph in phenomena.items():
@@ -588,7 +584,7 @@ def participant_scores(session: Session, principal: Principal, rnd: TrainingRoun
         .outerjoin(TrainingAnswer, TrainingAnswer.participant_id == TrainingParticipant.id)
         .where(TrainingParticipant.round_id == rnd.id)
         .group_by(TrainingParticipant.id, User.name, Organisation.name)
-        .order_by(User.name)).tuples().all()
+        .order_by(User.name)).all()
     logbook.record(session, principal, logbook.READ, object_type="trainingsscores", object_id=rnd.id,
                    purpose="trainingssessie leiden", details={"deelnemers": len(rows)})
     return [ParticipantScore(n, o, int(r), int(c)) for n, o, r, c in rows]
@@ -609,7 +605,7 @@ def my_rounds(session: Session, principal: Principal, limit: int = 20) -> list[M
         .join(TrainingParticipant, TrainingParticipant.round_id == TrainingRound.id)
         .outerjoin(TrainingAnswer, TrainingAnswer.participant_id == TrainingParticipant.id)
         .where(TrainingParticipant.user_id == principal.user_id)
-        .group_by(TrainingRound.id).order_by(TrainingRound.created_at.desc()).limit(limit)).tuples().all()
+        .group_by(TrainingRound.id).order_by(TrainingRound.created_at.desc()).limit(limit)).all()
     return [MyRound(r, Score(int(right), int(n), len(r.questions))) for r, n, right in rows]
 
 
@@ -649,7 +645,7 @@ def results(session: Session, principal: Principal, catalogue: Catalogue) -> lis
         select(TrainingAnswer.phenomenon, func.count(),
                func.coalesce(func.sum(func.cast(TrainingAnswer.correct, Integer)), 0))
         .where(TrainingAnswer.municipality_code == principal.municipality_code)
-        .group_by(TrainingAnswer.phenomenon)).tuples().all()
+        .group_by(TrainingAnswer.phenomenon)).all()
     out = [PhenomenonResult(code, catalogue.phenomena[code].naam if code in catalogue.phenomena else code,
                             int(n), int(right)) for code, n, right in rows]
     logbook.record(session, principal, logbook.LIST, object_type="trainingsresultaten",
