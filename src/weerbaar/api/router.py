@@ -9,7 +9,9 @@ from fastapi.openapi.utils import get_openapi
 
 from weerbaar import API_VERSION
 from weerbaar.api import (
+    barrieremodellen,
     bekendheid,
+    beraden,
     casussen,
     catalogus,
     dashboard,
@@ -37,7 +39,7 @@ BODY_MODELS = (casussen.CasusIn, casussen.DeelnemerIn, casussen.CasusDelingIn, c
                vooronderzoeken.VooronderzoekIn, vooronderzoeken.SignalenToevoegenIn, vooronderzoeken.PrivacytoetsIn,
                bekendheid.BekendheidZoekIn,
                dreigingen.DreigingIn, overleggen.OverlegIn, overleggen.AgendapuntIn, overleggen.NotulenIn,
-               *trainingen.BODY_MODELS, *weerbaarheidsscans.BODY_MODELS)
+               *trainingen.BODY_MODELS, *beraden.BODY_MODELS, *weerbaarheidsscans.BODY_MODELS)
 
 
 def router() -> APIRouter:
@@ -61,7 +63,9 @@ def router() -> APIRouter:
     r.include_router(dashboard.router)
     r.include_router(gebieden.router)
     r.include_router(weerbaarheidsscans.router)
+    r.include_router(beraden.router)
     r.include_router(trainingen.router)
+    r.include_router(barrieremodellen.router)
     return r
 
 
