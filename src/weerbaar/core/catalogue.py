@@ -444,6 +444,18 @@ def load_catalogue(folder: Path) -> Catalogue:
     return catalogue
 
 
+def parse_barrier_model(data: object, where: str, catalogue: Catalogue) -> tuple[BarrierModel | None, list[str]]:
+    """A barrier model from data (a municipality's local version), checked like the catalogue's
+    own: every problem in Dutch, with the path of the field."""
+    problems: list[str] = []
+    model: BarrierModel | None = _parse(BarrierModel, data, where, problems)
+    if model is not None:
+        problems.extend(barrier_model_problems(
+            model, where, set(catalogue.phenomena), set(catalogue.indicators) | set(catalogue.rules),
+            set(catalogue.instruments), set(catalogue.organisation_types)))
+    return (model if not problems else None), problems
+
+
 def _barrier_part(folder: Path, phenomena: set[str], indicators: set[str], instruments: set[str] | None,
                   org_types: set[str] | None, problems: list[str]) -> tuple[list[BarrierModel], Observers | None]:
     """barrieremodellen/<code>.yaml (one file per model) and waarnemers.yaml, every reference checked."""
@@ -743,16 +755,22 @@ class ResilienceScan(_Strict):
 
 
 def _resilience_scan_part(folder: Path, problems: list[str]) -> ResilienceScan | None:
-    """weerbaarheidsscan.yaml: the scale is exactly 1-5; every code occurs once in the file."""
+    """weerbaarheidsscan.yaml: the scale is exactly 1-5; every code occurs once in the file. The
+    checks across entries read the raw file, so they run even when some entry does not parse."""
     name = "weerbaarheidsscan.yaml"
-    scan: ResilienceScan | None = _parse(ResilienceScan, _read(folder / name, problems), name, problems)
-    if scan is None:
-        return None
-    if sorted(scan.schaal) != [1, 2, 3, 4, 5]:
+    raw = _read(folder / name, problems)
+    scan: ResilienceScan | None = _parse(ResilienceScan, raw, name, problems)
+    data = raw if isinstance(raw, dict) else {}
+    if isinstance(data.get("schaal"), dict) and sorted(map(str, data["schaal"])) != ["1", "2", "3", "4", "5"]:
         problems.append(f"{name}: de schaal moet precies de niveaus 1, 2, 3, 4 en 5 hebben")
-    for what, codes in (("thema", [t.code for t in scan.themas]),
-                        ("stelling", [s.code for t in scan.themas for s in t.stellingen]),
-                        ("verbeteractie", [a.code for t in scan.themas for a in t.verbeteracties])):
-        for code in sorted({c for c in codes if codes.count(c) > 1}):
+    themes = [t for t in data.get("themas") or [] if isinstance(t, dict)] if isinstance(data.get("themas"), list) else []
+
+    def codes(key: str) -> list[str]:
+        return [e["code"] for t in themes if isinstance(t.get(key), list)
+                for e in t[key] if isinstance(e, dict) and isinstance(e.get("code"), str)]
+
+    for what, found in (("thema", [t["code"] for t in themes if isinstance(t.get("code"), str)]),
+                        ("stelling", codes("stellingen")), ("verbeteractie", codes("verbeteracties"))):
+        for code in sorted({c for c in found if found.count(c) > 1}):
             problems.append(f"{name}: {what} '{code}' komt meer dan eens voor")
     return scan
