@@ -763,7 +763,8 @@ def _resilience_scan_part(folder: Path, problems: list[str]) -> ResilienceScan |
     data = raw if isinstance(raw, dict) else {}
     if isinstance(data.get("schaal"), dict) and sorted(map(str, data["schaal"])) != ["1", "2", "3", "4", "5"]:
         problems.append(f"{name}: de schaal moet precies de niveaus 1, 2, 3, 4 en 5 hebben")
-    themes = [t for t in data.get("themas") or [] if isinstance(t, dict)] if isinstance(data.get("themas"), list) else []
+    listed = data.get("themas") if isinstance(data.get("themas"), list) else []
+    themes = [t for t in listed or [] if isinstance(t, dict)]
 
     def codes(key: str) -> list[str]:
         return [e["code"] for t in themes if isinstance(t.get(key), list)

@@ -203,7 +203,7 @@ def own_answers(session: Session, principal: Principal, round_id: str) -> dict[s
     return out
 
 
-def parse_level(value: object) -> int | None | str:
+def parse_level(value: object) -> int | str | None:
     """1-5 (also as text), None for "weet ik niet"; anything else comes back as the string "?"."""
     if value == DONT_KNOW:
         return None
@@ -447,8 +447,11 @@ def adopt(session: Session, principal: Principal, catalogue: Catalogue, round_id
                                      "Deze verbeteractie is al overgenomen als actie."))
         elif proposal.code in seen:
             errors.append(FieldError(f"{at_}.verbeteractie", "dubbel", "Deze verbeteractie staat er twee keer in."))
+        # Without a known improvement there is no proposal to fall back on: only what was given is checked.
         description = (item.description or "").strip() or (proposal.text if proposal else "")
-        if len(description) < MIN_DESCRIPTION:
+        if proposal is None and not description:
+            pass
+        elif len(description) < MIN_DESCRIPTION:
             errors.append(FieldError(f"{at_}.omschrijving", "te_kort",
                                      f"Beschrijf de actie in minstens {MIN_DESCRIPTION} tekens."))
         elif len(description) > MAX_DESCRIPTION:
@@ -460,7 +463,8 @@ def adopt(session: Session, principal: Principal, catalogue: Catalogue, round_id
                                      "Kies een organisatie van de eigen gemeente."))
         responsible = (item.responsible or "").strip() or (proposal.owner if proposal else "")
         if not responsible:
-            errors.append(FieldError(f"{at_}.verantwoordelijke", "missing", "Noem wie verantwoordelijk is."))
+            if proposal is not None:
+                errors.append(FieldError(f"{at_}.verantwoordelijke", "missing", "Noem wie verantwoordelijk is."))
         elif len(responsible) > MAX_RESPONSIBLE:
             errors.append(FieldError(f"{at_}.verantwoordelijke", "string_too_long",
                                      f"Te lang: maximaal {MAX_RESPONSIBLE} tekens."))
