@@ -580,7 +580,7 @@ def gap_analyses(session: Session, principal: Principal, catalogue: Catalogue, p
     for code in codes:
         try:
             out[code] = barriers.gap_analysis(session, principal, catalogue, code, partners=partners)
-        except (NotFound, KeyError, ValueError, Forbidden):
+        except (NotFound, KeyError, ValueError, Forbidden, ValidationFailed):
             continue
     return out
 

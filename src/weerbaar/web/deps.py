@@ -220,6 +220,8 @@ def nav_items(page: Page) -> list[tuple[str, str, bool]]:
         items += [("/casussen", "Casussen"), ("/acties", "Acties"), ("/overleggen", "Overleggen")]
     if page.can(*READ_RIGHTS):  # asking needs bekendheid.bevragen; seeing who asked us does not
         items.append(("/bekendheid", "Bekendheid"))
+    if page.can(rights.PREVENTION_MANAGE, rights.PREVENTION_TAKE_PART):
+        items.append(("/preventie", "Preventie"))
     if page.can(rights.THREATS_REGISTER, rights.THREATS_READ):
         items.append(("/dreigingen", "Dreigingen"))
     if page.can(rights.LOG_READ):
