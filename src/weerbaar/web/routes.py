@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.web import (
     admin_pages,
+    barrier_pages,
     case_pages,
     dashboard_pages,
     login,
@@ -19,12 +20,10 @@ from weerbaar.web import (
     meeting_pages,
     network_pages,
     precase_pages,
-    prevention_pages,
     quarantine_page,
     report_pages,
     review_pages,
     risk_pages,
-    session_pages,
     signal_list,
     signals,
     subject_pages,
@@ -49,8 +48,7 @@ router.include_router(threat_pages.router)
 router.include_router(report_pages.router)
 router.include_router(dashboard_pages.router)
 router.include_router(map_pages.router)
-router.include_router(prevention_pages.router)
-router.include_router(session_pages.router)
+router.include_router(barrier_pages.router)
 
 ERRORS = {
     400: ("Ongeldig verzoek", "De pagina kon dit verzoek niet verwerken."),
