@@ -20,10 +20,12 @@ from weerbaar.web import (
     meeting_pages,
     network_pages,
     precase_pages,
+    prevention_pages,
     quarantine_page,
     report_pages,
     review_pages,
     risk_pages,
+    session_pages,
     signal_list,
     signals,
     subject_pages,
@@ -48,6 +50,8 @@ router.include_router(threat_pages.router)
 router.include_router(report_pages.router)
 router.include_router(dashboard_pages.router)
 router.include_router(map_pages.router)
+router.include_router(prevention_pages.router)
+router.include_router(session_pages.router)
 router.include_router(barrier_pages.router)
 
 ERRORS = {
