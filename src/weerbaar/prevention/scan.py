@@ -280,7 +280,7 @@ class ThemeResult:
     distribution: dict[int, int] = field(default_factory=dict)  # level → answers
     dont_know: int = 0
     statements: list[StatementResult] = field(default_factory=list)
-    previous_mean: float | None = None  # in the compared round, when shown there too
+    previous_mean: float | None = None  # in the compared round, when shown there
 
     @property
     def difference(self) -> float | None:
@@ -372,8 +372,8 @@ def result(session: Session, principal: Principal, catalogue: Catalogue, round_i
         themes = _themes(session, scan, row.id)
         if out.compared is not None:
             previous = {t.code: t for t in _themes(session, scan, out.compared.id)}
-            for t in themes:
-                if t.shown and previous[t.code].shown:
+            for t in themes:  # the difference needs both; the radar draws the other round on its own
+                if previous[t.code].shown:
                     t.previous_mean = previous[t.code].mean
         out.themes = _weakest_first(themes)
         adopted = dict(session.execute(select(ScanAdoption.improvement, ScanAdoption.action_id)

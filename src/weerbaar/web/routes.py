@@ -25,6 +25,7 @@ from weerbaar.web import (
     report_pages,
     review_pages,
     risk_pages,
+    scan_pages,
     session_pages,
     signal_list,
     signals,
@@ -50,6 +51,7 @@ router.include_router(threat_pages.router)
 router.include_router(report_pages.router)
 router.include_router(dashboard_pages.router)
 router.include_router(map_pages.router)
+router.include_router(scan_pages.router)
 router.include_router(prevention_pages.router)
 router.include_router(session_pages.router)
 router.include_router(barrier_pages.router)
