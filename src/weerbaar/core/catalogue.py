@@ -472,9 +472,10 @@ def _barrier_part(folder: Path, phenomena: set[str], indicators: set[str], instr
         models.append(model)
     name = "waarnemers.yaml"
     observers: Observers | None = _parse(Observers, _read(folder / name, problems), name, problems)
+    known = org_types or set()
     for observer, types in observers.waarnemers.items() if observers and org_types is not None else []:
         for t in types:
-            if t not in org_types:
+            if t not in known:
                 problems.append(f"{name}: waarnemer '{observer}' noemt onbekend organisatietype '{t}'")
     return models, observers
 

@@ -23,7 +23,8 @@ router = APIRouter()
 NO_READ = "Uw rol mag de barrièremodellen niet inzien."
 NO_MANAGE = "Alleen de coördinator past de barrièremodellen van de gemeente aan."
 NOTICES = {"opgeslagen": "De lokale versie is opgeslagen en geldt nu voor uw gemeente.",
-           "teruggezet": "De catalogusversie geldt weer voor uw gemeente; de lokale versies blijven in de geschiedenis."}
+           "teruggezet": ("De catalogusversie geldt weer voor uw gemeente; de lokale versies blijven in "
+                          "de geschiedenis.")}
 STRENGTHS = {"geen": "Geen barrière met een eigenaar aan tafel", "zwak": "Eén barrière met een eigenaar aan tafel",
              "sterk": "Twee of meer barrières met een eigenaar aan tafel"}
 KINDS = {"stap_zonder_eigenaar": "Stappen zonder eigenaar aan tafel",
