@@ -31,6 +31,7 @@ from weerbaar.web import (
     signals,
     subject_pages,
     threat_pages,
+    training_pages,
 )
 from weerbaar.web.deps import render
 
@@ -51,6 +52,7 @@ router.include_router(threat_pages.router)
 router.include_router(report_pages.router)
 router.include_router(dashboard_pages.router)
 router.include_router(map_pages.router)
+router.include_router(training_pages.router)
 router.include_router(scan_pages.router)
 router.include_router(prevention_pages.router)
 router.include_router(session_pages.router)
