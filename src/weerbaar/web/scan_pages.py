@@ -31,8 +31,9 @@ NOTICES = {"geopend": "De ronde is geopend. Medewerkers van de gemeente kunnen d
 ROUND_FIELDS = ("titel", "periodeVan", "periodeTot")
 ADOPT_FIELDS = ("organisatie", "verantwoordelijke", "deadline")
 
-# The radar chart: a square drawing, the scale's levels as rings.
-SIZE, RADIUS, LABEL_GAP = 460, 150, 22
+# The radar chart: the scale's levels as rings; room beside it for the themes' names.
+WIDTH, HEIGHT, RADIUS, LABEL_GAP, LABEL_CHARS = 640, 440, 150, 20, 22
+CX, CY = WIDTH / 2, HEIGHT / 2
 SERIES_STYLES = (("#01689b", "0.25", ""), ("#8c6d00", "0.08", "6 4"))  # stroke, fill opacity, dash
 
 
@@ -58,14 +59,25 @@ def _require(page: Page) -> None:
 def _point(index: int, count: int, value: float) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     r = RADIUS * value / 5
-    return SIZE / 2 + r * math.cos(angle), SIZE / 2 + r * math.sin(angle)
+    return CX + r * math.cos(angle), CY + r * math.sin(angle)
+
+
+def _lines(label: str) -> list[str]:
+    """A theme's name in lines of at most LABEL_CHARS characters (words kept whole)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def radar_svg(labels: list[str], series: list[tuple[str, list[float | None]]]) -> Markup:
     """A radar chart of the mean per theme (1-5), one polygon per round over the themes it shows.
     Axes for every theme; a theme not shown in a round has no point in that round's polygon."""
     n = len(labels)
-    parts = [f'<svg class="wb-radar" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" '
+    parts = [f'<svg class="wb-radar" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
              'aria-labelledby="radar-titel radar-uitleg" xmlns="http://www.w3.org/2000/svg">',
              '<title id="radar-titel">Volwassenheidsprofiel per thema</title>',
              '<desc id="radar-uitleg">Gemiddelde score per thema op een schaal van 1 tot en met 5; '
@@ -79,11 +91,15 @@ def radar_svg(labels: list[str], series: list[tuple[str, list[float | None]]]) -
                      f'fill="#555">{level}</text>')
     for i, label in enumerate(labels):
         x, y = _point(i, n, 5)
-        parts.append(f'<line x1="{SIZE / 2}" y1="{SIZE / 2}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c4c4c4"/>')
+        parts.append(f'<line x1="{CX}" y1="{CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#c4c4c4"/>')
         lx, ly = _point(i, n, 5 * (RADIUS + LABEL_GAP) / RADIUS)
-        anchor = "middle" if abs(lx - SIZE / 2) < 10 else ("start" if lx > SIZE / 2 else "end")
-        parts.append(f'<text class="wb-radar__label" x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" '
-                     f'font-size="12" fill="#222">{escape(label)}</text>')
+        anchor = "middle" if abs(lx - CX) < 10 else ("start" if lx > CX else "end")
+        lines = _lines(label)
+        extra = 14 * (len(lines) - 1)  # beside the chart: centred; above it: upwards; below it: downwards
+        top = ly + 4 - (extra / 2 if abs(ly - CY) < RADIUS * 0.8 else (extra if ly < CY else 0))
+        spans = "".join(f'<tspan x="{lx:.1f}" y="{top + 14 * k:.1f}">{escape(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<text class="wb-radar__label" text-anchor="{anchor}" font-size="12" fill="#222">{spans}</text>')
     for (name, values), (stroke, opacity, dash) in zip(series, SERIES_STYLES, strict=False):
         points = " ".join("{:.1f},{:.1f}".format(*_point(i, n, v)) for i, v in enumerate(values) if v is not None)
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
