@@ -13,7 +13,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from weerbaar.access.models import AccessLogEntry
+from weerbaar.access.principal import Principal
 from weerbaar.core.clock import today
+from weerbaar.core.runtime import Runtime
 from weerbaar.prevention import sessions
 from weerbaar.prevention.sessions_models import SessionVote
 
@@ -275,3 +277,21 @@ def test_the_next_session_opens_with_the_previous_commitments(app_client: TestCl
     with world.runtime.db.session() as s:
         view = sessions.session_view(s, world["coordinator"].principal, world.runtime.catalogue, second, log=False)
         assert view.previous is not None and view.previous.title == "Eerste beraad"
+
+
+def test_the_demo_seeds_an_earlier_session_that_opens_the_next(runtime: Runtime) -> None:
+    from weerbaar.core.models import User
+    from weerbaar.demo import build_demo
+
+    build_demo(runtime, seed=2026, partner_extracts=False)
+    with runtime.db.transaction() as s:
+        user = s.scalars(select(User).where(User.email == "coordinator@lindeveen.demo")).one()
+        coordinator = Principal.of(user, runtime.catalogue, channel="cli")
+        [earlier] = sessions.list_sessions(s, coordinator)
+        assert earlier.session.signed_off_at is not None and earlier.done == 5 and earlier.participants == 4
+        new = sessions.create_session(s, coordinator, "Volgend beraad", today())
+        view = sessions.session_view(s, coordinator, runtime.catalogue, new.id)
+        assert view.previous is not None and view.previous.id == earlier.session.id
+        states = sorted((a.status, a.overdue) for a in view.previous_commitments)
+        assert states == [("gereed", False), ("gereed", False), ("open", False), ("open", True)]
+        assert view.previous.picture is not None and view.previous.picture["wijken"]

@@ -26,6 +26,7 @@ from weerbaar.demo.extracts import write_extracts
 from weerbaar.demo.geography import BUURTEN, GEMEENTE_CODE, GEMEENTE_NAME, WIJKEN, Grid
 from weerbaar.demo.people import make_companies, make_people, make_plates
 from weerbaar.demo.plants import Plants
+from weerbaar.demo.prevention import build_prevention
 from weerbaar.demo.register import build_addresses
 from weerbaar.demo.signals import Parties, plan_signals, register_all
 from weerbaar.detect.pipeline import run_analysis
@@ -126,6 +127,7 @@ def build_demo(
         )
         summary.signals, summary.shares = stats.signals, stats.shares
         summary.cases = stats.cases
+        build_prevention(session, runtime.catalogue, cast, today)
         summary.persons, summary.bsns = stats.persons, stats.bsns
     if partner_extracts:  # tests of the base municipality leave them out, for speed
         _import_and_link(runtime, seed, today, addresses, parties, cast.users["coordinator"], summary, report)

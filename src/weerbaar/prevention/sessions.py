@@ -328,7 +328,7 @@ def capture_picture(session: Session, principal: Principal, catalogue: Catalogue
     """Snapshot of the aggregates shown at the table: per phenomenon and per wijk over the last
     twelve months, suppressed as for every partner (`exact=False`)."""
     ps = _managed(session, principal, session_id, "het beeld vastleggen")
-    end = today()
+    end = at.date() if at else today()
     flt = stats.Filter(start=end - timedelta(days=365), end=end)
     phenomena = stats.phenomena_overview(session, principal, catalogue, None, flt, exact=False)
     figures = stats.area_figures(session, principal, catalogue, "wijk", flt, exact=False)
