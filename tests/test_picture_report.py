@@ -50,6 +50,7 @@ from weerbaar.resolve.models import SignalSubject
 
 from .test_permissions import module_database
 from .test_web import csrf_of
+from .world import World
 
 COORDINATOR = "coordinator@lindeveen.demo"
 ANALYST = "analist@lindeveen.demo"
@@ -400,3 +401,20 @@ def test_recommendations_cite_their_figures():
                                          actions=[Count("verlopen", "Verlopen", 0, "0")],
                                          cases_by_status=[Count("weging", "Integrale weging", 0, "0")]))
     assert len(quiet) == 1 and quiet[0].startswith("De cijfers geven geen aanleiding")
+
+
+def test_the_barrier_section_comes_from_the_gap_analysis(runtime: Runtime, world: World) -> None:
+    """The report's barrier section lists each barrier model's gaps (prevention's report_lines, passed
+    in by the CLI and the page), and stays empty with its reason when no section is passed."""
+    from weerbaar.picture.report import build_report
+    from weerbaar.prevention.barriers import report_lines
+
+    principal = world["coordinator"].principal
+    with runtime.db.transaction() as s:
+        with_section = build_report(s, principal, runtime.catalogue, barriers=report_lines)
+        without = build_report(s, principal, runtime.catalogue)
+    names = [m.naam for m in runtime.catalogue.barrier_models.values()]
+    assert len(with_section.barriers) == len(names)
+    assert all(line.startswith(f"{name}: ") for line, name in zip(with_section.barriers, names, strict=True))
+    assert without.barriers == []
+    assert render_html(with_section).count(names[0]) >= 1

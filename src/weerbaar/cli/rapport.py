@@ -15,6 +15,7 @@ from weerbaar.cli.common import err, fail, transaction
 from weerbaar.cli.importeer import Gebruiker, cli_principal
 from weerbaar.picture import report as picture_report
 from weerbaar.picture import report_render
+from weerbaar.prevention.barriers import report_lines as barrier_report_lines
 
 app = typer.Typer(help="Rapporten uit het gedeelde beeld maken.", no_args_is_help=True)
 
@@ -46,7 +47,8 @@ def ondermijningsbeeld(
     fmt = format_of(uitvoer)
     with transaction({"wijk": "--wijk"}) as (runtime, session):
         principal = cli_principal(runtime, gebruiker)
-        doc = picture_report.build_report(session, principal, runtime.catalogue, wijk=wijk)
+        doc = picture_report.build_report(session, principal, runtime.catalogue, wijk=wijk,
+                                           barriers=barrier_report_lines)
         body, _, _ = report_render.rendered(doc, fmt)
         try:
             uitvoer.write_bytes(body)

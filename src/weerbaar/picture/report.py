@@ -13,6 +13,7 @@ Producing it is logged in the logboek as an export (without personal data).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -168,9 +169,15 @@ def wijk_area(session: Session, principal: Principal, code: str | None) -> stats
     return found
 
 
+BarrierSection = Callable[[Session, Principal, Catalogue], list[str]]
+
+
 def build_report(session: Session, principal: Principal, catalogue: Catalogue, *, wijk: str | None = None,
-                 day: date | None = None, at: datetime | None = None, channel: str | None = None) -> PictureReport:
-    """The report for the principal's municipality or one of its wijken; logged as an export."""
+                 day: date | None = None, at: datetime | None = None, channel: str | None = None,
+                 barriers: BarrierSection | None = None) -> PictureReport:
+    """The report for the principal's municipality or one of its wijken; logged as an export.
+    `barriers`: the barrier gap section (prevention's `report_lines`, passed in by the caller so
+    that the picture does not depend on prevention); without it the section says why it is empty."""
     if not principal.can(rights.PICTURE_READ) or not principal.municipality_code:
         raise Forbidden(NO_ACCESS)
     area = wijk_area(session, principal, wijk)
@@ -201,7 +208,7 @@ def build_report(session: Session, principal: Principal, catalogue: Catalogue, *
         buurten=buurten, municipal_rate=decimal(figures.signals_rate),
         indicators=[IndicatorLine(i.code, i.name, i.phenomenon_name, count(i.code, i.name, i.hits_shown)) for i in top],
         cases_by_status=statuses, actions=actions, results=results, effect=effect,
-        barriers=barrier_gaps(session, principal, catalogue, within),
+        barriers=barriers(session, principal, catalogue) if barriers else [],
         recommendations=[],
         cases_scope=("de casussen met ten minste één signaal in deze wijk" if area
                      else "alle casussen van de gemeente"),
@@ -349,14 +356,8 @@ def _effect(session: Session, catalogue: Catalogue, closed: list[tuple[str, date
 
 
 # --------------------------------------------------------------------------------------------
-# Barriers (issue 7) and recommendations
+# Recommendations
 # --------------------------------------------------------------------------------------------
-
-def barrier_gaps(session: Session, principal: Principal, catalogue: Catalogue, within: str | None) -> list[str]:
-    """The barrier gap analysis per phenomenon, one sentence each. Empty until barrier models exist
-    (issue 7, `prevention/`); the report then shows why the section is empty."""
-    return []
-
 
 def recommendations(report: PictureReport) -> list[str]:
     """Rule-based sentences from the report's own (shown) figures, each citing its figure."""

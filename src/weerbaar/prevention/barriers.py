@@ -318,7 +318,7 @@ def _step_view(catalogue: Catalogue, step: BarrierStep, partners: set[str]) -> t
 
 
 def gap_analysis(session: Session, principal: Principal, catalogue: Catalogue, code: str,
-                 partners: list[str] | None = None) -> GapAnalysis:
+                 partners: list[str] | None = None, exact: bool | None = None) -> GapAnalysis:
     """The gaps of the municipality's effective model against the partners at the table
     (organisation type codes; default: the types registered for the municipality) and the
     register. Unknown partner types are refused by name."""
@@ -332,7 +332,7 @@ def gap_analysis(session: Session, principal: Principal, catalogue: Catalogue, c
                                                f"Onbekend organisatietype '{p}'.") for p in unknown])
     table = sorted(set(partners)) if partners is not None else registered_partner_types(session, municipality)
     at_table = set(table)
-    exact = exact_for(principal)
+    exact = exact_for(principal) if exact is None else exact
     now_ = today()
     recent_from, watch_from = now_ - timedelta(days=RECENT_DAYS), now_ - timedelta(days=WATCH_DAYS)
     analysis = GapAnalysis(model, eff.locally_modified, table, partners is None, recent_from, watch_from, exact)
@@ -393,3 +393,23 @@ def gap_analysis(session: Session, principal: Principal, catalogue: Catalogue, c
                    purpose="preventie", details={"onderdeel": "gap-analyse", "partners": table,
                                                  "bevindingen": len(analysis.findings)})
     return analysis
+
+
+def report_lines(session: Session, principal: Principal, catalogue: Catalogue, per_model: int = 3) -> list[str]:
+    """The barrier section of the ondermijningsbeeld report: per model, its most important gaps in
+    one sentence, with suppressed figures (a report leaves the analyst role). Passed to
+    `picture.report.build_report` by the CLI and the web page, so that `picture` does not depend
+    on `prevention`. Empty for a reader who may not see barrier models."""
+    if not principal.can(rights.PREVENTION_TAKE_PART) or not principal.municipality_code:
+        return []
+    lines = []
+    for code in catalogue.barrier_models:
+        analysis = gap_analysis(session, principal, catalogue, code, exact=False)
+        if not analysis.findings:
+            lines.append(f"{analysis.model.naam}: geen gaten gevonden met de partners van de gemeente.")
+            continue
+        shown_findings = analysis.findings[:per_model]
+        more = len(analysis.findings) - len(shown_findings)
+        lines.append(f"{analysis.model.naam}: " + " ".join(f.text for f in shown_findings)
+                     + (f" (en nog {more} bevinding{'en' if more != 1 else ''})" if more else ""))
+    return lines

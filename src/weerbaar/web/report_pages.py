@@ -15,6 +15,7 @@ from weerbaar.access import rights
 from weerbaar.core.errors import ValidationFailed
 from weerbaar.core.models import Area
 from weerbaar.picture import report, report_render
+from weerbaar.prevention.barriers import report_lines as barrier_report_lines
 from weerbaar.web.deps import Page, PageDep, errors_by_field, refused_as_pages
 
 router = APIRouter()
@@ -58,6 +59,7 @@ def report_file(page: PageDep) -> Response:
     if errors:
         return _form(page, values, errors, 422)
     with refused_as_pages(page):
-        doc = report.build_report(page.db, page.principal, page.rt.catalogue, wijk=values["wijk"] or None)
+        doc = report.build_report(page.db, page.principal, page.rt.catalogue, wijk=values["wijk"] or None,
+                                  barriers=barrier_report_lines)
     body, media_type, headers = report_render.rendered(doc, values["formaat"])
     return Response(body, media_type=media_type, headers=headers)
