@@ -186,11 +186,17 @@ def latin1(text: str) -> str:
 
 
 class FooterPdf(FPDF):
-    """An A4 PDF with a grey footer on every page: the marking, then "pagina N van M"."""
+    """Weerbaar's A4 PDF: title, author, Dutch, 18 mm margins, page breaks, and a grey footer on
+    every page with the marking and "pagina N van M"."""
 
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, title: str) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
+        self.set_title(latin1(title))
+        self.set_author("Weerbaar")
+        self.set_lang("nl")
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, 20)
 
     def footer(self) -> None:
         self.set_y(-14)
@@ -200,12 +206,7 @@ class FooterPdf(FPDF):
 
 
 def render_pdf(report: Report) -> bytes:
-    pdf = FooterPdf(f"{report.confidentiality} - verslag voor {report.for_organisation}")
-    pdf.set_title(latin1(f"Verslag {report.title}"))
-    pdf.set_author("Weerbaar")
-    pdf.set_lang("nl")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, 20)
+    pdf = FooterPdf(f"{report.confidentiality} - verslag voor {report.for_organisation}", f"Verslag {report.title}")
     pdf.add_page()
 
     def text(value: str, size: float = 10, style: str = "", height: float = 5, indent: float = 0) -> None:

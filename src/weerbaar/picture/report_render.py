@@ -69,12 +69,7 @@ def render_html(report: PictureReport) -> str:
 
 def render_pdf(report: PictureReport) -> bytes:
     drawn = build_charts(report)
-    pdf = FooterPdf(f"{report.title} - {MARKING}")
-    pdf.set_title(latin1(report.title))
-    pdf.set_author("Weerbaar")
-    pdf.set_lang("nl")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, 20)
+    pdf = FooterPdf(f"{report.title} - {MARKING}", report.title)
 
     def text(value: str, size: float = 10, style: str = "", height: float = 5) -> None:
         pdf.set_font("Helvetica", style, size)

@@ -34,12 +34,7 @@ def filename(view: SessionView) -> str:
 def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = None) -> bytes:
     ps = view.session
     flow = flow_of(catalogue)
-    pdf = FooterPdf(f"Convenant beraad {dutch_date(ps.held_on)} - {view.organisation.name}")
-    pdf.set_title(latin1(f"Convenant {ps.title}"))
-    pdf.set_author("Weerbaar")
-    pdf.set_lang("nl")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, 20)
+    pdf = FooterPdf(f"Convenant beraad {dutch_date(ps.held_on)} - {view.organisation.name}", f"Convenant {ps.title}")
     pdf.add_page()
 
     def text(value: str, size: float = 10, style: str = "", height: float = 5, indent: float = 0) -> None:
