@@ -287,7 +287,7 @@ def test_the_demo_seeds_an_earlier_session_that_opens_the_next(runtime: Runtime)
     with runtime.db.transaction() as s:
         user = s.scalars(select(User).where(User.email == "coordinator@lindeveen.demo")).one()
         coordinator = Principal.of(user, runtime.catalogue, channel="cli")
-        [earlier] = sessions.list_sessions(s, coordinator)
+        [earlier] = sessions.list_sessions(s, coordinator, runtime.catalogue)
         assert earlier.session.signed_off_at is not None and earlier.done == 5 and earlier.participants == 4
         new = sessions.create_session(s, coordinator, "Volgend beraad", today())
         view = sessions.session_view(s, coordinator, runtime.catalogue, new.id)

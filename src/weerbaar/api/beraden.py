@@ -45,7 +45,8 @@ class FaseIn(InputModel):
 class BeraadDeelnemerIn(InputModel):
     naam: str | None = Field(default=None, max_length=200)
     organisatie: str | None = Field(default=None, max_length=36, description="id van een geregistreerde organisatie")
-    rol: str | None = Field(default=None, max_length=30, description=", ".join(sessions.ROLES))
+    rol: str | None = Field(default=None, max_length=30,
+                            description="code van een rol uit beraad.yaml, bijvoorbeeld voorzitter of deelnemer")
     email: str | None = Field(default=None, max_length=200)
     telefoon: str | None = Field(default=None, max_length=40)
 
@@ -155,12 +156,12 @@ async def create(request: Request, rt: RuntimeDep, session: SessionDep, principa
 
 
 @router.get("", summary="Beraden die u mag zien (de gemeente: alle; een partner: waar zij aan tafel zit)")
-def list_(request: Request, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def list_(request: Request, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     errors: list[FieldError] = []
     _check_keys(dict(request.query_params), set(), errors)
     if errors:
         raise ValidationFailed(errors)
-    rows = sessions.list_sessions(session, principal)
+    rows = sessions.list_sessions(session, principal, rt.catalogue)
     return {"items": [{**_ref(r.session), "aantalDeelnemers": r.participants, "fasenAfgerond": r.done,
                        "fasen": {p.code: p.state for p in r.phases}, "_links": _links(r.session)} for r in rows],
             "totaal": len(rows)}
@@ -186,8 +187,8 @@ async def phase(id: str, fase: str, request: Request, rt: RuntimeDep, session: S
 async def participant(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
                       principal: PrincipalDep) -> JSONResponse:
     b: BeraadDeelnemerIn = validate_model(BeraadDeelnemerIn, await _json(request))
-    sessions.add_participant(session, principal, id, sessions.NewParticipant(b.naam, b.organisatie, b.rol, b.email,
-                                                                             b.telefoon))
+    sessions.add_participant(session, principal, rt.catalogue, id,
+                             sessions.NewParticipant(b.naam, b.organisatie, b.rol, b.email, b.telefoon))
     resp = _read(session, principal, rt, id, "deelnemer toevoegen")
     resp.status_code = 201
     return resp

@@ -332,6 +332,7 @@ class Catalogue:
         self.signal_flow: SignalFlow | None = None  # signaalverloop.yaml
         self.case_flow: CaseFlow | None = None  # casusverloop.yaml
         self.resilience_scan: ResilienceScan | None = None  # weerbaarheidsscan.yaml
+        self.session_method: SessionMethod | None = None  # beraad.yaml
         self.barrier_models: dict[str, BarrierModel] = {}  # barrieremodellen/<code>.yaml
         self.observers: dict[str, list[str]] = {}  # waarnemers.yaml: observer -> organisation types
         self.version = ""  # hash of every catalogue file: which knowledge a run used
@@ -423,6 +424,7 @@ def load_catalogue(folder: Path) -> Catalogue:
     flow = _flow_part(folder, problems)
     case_flow = _case_flow_part(folder, problems)
     resilience_scan = _resilience_scan_part(folder, problems)
+    session_method = _session_method_part(folder, problems)
     barrier_models, observers = _barrier_part(
         folder, phenomenon_files, {i.code for p in phenomena for i in p.signaalkaart} | {r.code for r in rules},
         {i.code for i in instruments} if instruments is not None else None,
@@ -436,6 +438,7 @@ def load_catalogue(folder: Path) -> Catalogue:
     catalogue.signal_flow = flow
     catalogue.case_flow = case_flow
     catalogue.resilience_scan = resilience_scan
+    catalogue.session_method = session_method
     catalogue.legal_bases = {b.code: b for b in bases or []}
     catalogue.instruments = {i.code: i for i in instruments or []}
     catalogue.barrier_models = {m.code: m for m in sorted(barrier_models, key=lambda m: m.naam)}
@@ -776,3 +779,87 @@ def _resilience_scan_part(folder: Path, problems: list[str]) -> ResilienceScan |
         for code in sorted({c for c in found if found.count(c) > 1}):
             problems.append(f"{name}: {what} '{code}' komt meer dan eens voor")
     return scan
+
+
+# --------------------------------------------------------------------------------------------
+# beraad.yaml (issue 7, the five-B session)
+# --------------------------------------------------------------------------------------------
+
+# The five B's in order. The code works per phase (Boeien stores the picture, Bepalen counts the
+# ballots, Beklinken ends with the sign-off), so beraad.yaml must name exactly these, in this order;
+# their names and texts are the catalogue's.
+SESSION_PHASES = ("binden", "boeien", "bekwamen", "bepalen", "beklinken")
+VoteLimit = Annotated[int, Field(ge=1, le=10)]
+
+
+class SessionPhase(_Strict):
+    code: Code
+    naam: Text
+    doel: Text  # one sentence: what happens in the phase
+    toelichting: Text
+
+
+class SessionRole(_Strict):
+    code: Code
+    naam: Text
+    toelichting: Text
+
+
+class SessionVoting(_Strict):
+    fenomenen: VoteLimit  # phenomena a participant ranks: 1st place gets this many points, the last 1
+    strategieen: VoteLimit  # strategies a participant chooses, one vote each
+
+
+class SessionMethod(_Strict):
+    """beraad.yaml: the five phases (names and texts), the roles at the table, the voting rules
+    and how many months the picture shown in Boeien covers."""
+
+    versie: int = Field(ge=1)
+    fasen: list[SessionPhase] = Field(min_length=1)
+    rollen: list[SessionRole] = Field(min_length=1)
+    stemmen: SessionVoting
+    beeld_maanden: int = Field(ge=1, le=36)
+
+    @cached_property
+    def phases(self) -> dict[str, SessionPhase]:
+        return {p.code: p for p in self.fasen}
+
+    @cached_property
+    def phase_names(self) -> dict[str, str]:
+        return {p.code: p.naam for p in self.fasen}
+
+    @cached_property
+    def roles(self) -> dict[str, str]:
+        """Role code -> name, in the catalogue's order."""
+        return {r.code: r.naam for r in self.rollen}
+
+
+def _session_method_part(folder: Path, problems: list[str]) -> SessionMethod | None:
+    """beraad.yaml: exactly the five phases in order, each role once. The checks across entries
+    read the raw file, so they run even when some entry does not parse."""
+    name = "beraad.yaml"
+    raw = _read(folder / name, problems)
+    method: SessionMethod | None = _parse(SessionMethod, raw, name, problems)
+    data = raw if isinstance(raw, dict) else {}
+    listed = data.get("fasen") if isinstance(data.get("fasen"), list) else None
+    expected = ", ".join(SESSION_PHASES)
+    if listed:
+        codes = [f["code"] for f in listed if isinstance(f, dict) and isinstance(f.get("code"), str)]
+        unknown = [c for c in dict.fromkeys(codes) if c not in SESSION_PHASES]
+        doubled = sorted({c for c in codes if codes.count(c) > 1})
+        for code in unknown:
+            problems.append(f"{name}: veld 'fasen': onbekende fase '{code}'; de fasen zijn {expected}")
+        for code in doubled:
+            problems.append(f"{name}: veld 'fasen': fase '{code}' komt meer dan eens voor")
+        if len(codes) == len(listed):  # an entry without a code is named by the model above
+            for code in SESSION_PHASES:
+                if code not in codes:
+                    problems.append(f"{name}: veld 'fasen': de fase '{code}' ontbreekt; Weerbaar werkt per fase")
+            if not unknown and not doubled and len(codes) == len(SESSION_PHASES) and codes != list(SESSION_PHASES):
+                problems.append(f"{name}: veld 'fasen': de fasen staan in de volgorde {', '.join(codes)}; "
+                                f"die moet zijn: {expected}")
+    roles = data.get("rollen") if isinstance(data.get("rollen"), list) else []
+    role_codes = [r["code"] for r in roles or [] if isinstance(r, dict) and isinstance(r.get("code"), str)]
+    for code in sorted({c for c in role_codes if role_codes.count(c) > 1}):
+        problems.append(f"{name}: veld 'rollen': rol '{code}' komt meer dan eens voor")
+    return method

@@ -64,7 +64,7 @@ def build_prevention(session: Session, catalogue: Catalogue, cast: Cast, today: 
         if key not in cast.orgs:
             continue
         org = cast.orgs[key]
-        people[key] = sessions.add_participant(session, facilitator, sid, sessions.NewParticipant(
+        people[key] = sessions.add_participant(session, facilitator, catalogue, sid, sessions.NewParticipant(
             name, org.id, role, f"{key}@lindeveen.demo", None), at=_at(held_on, 9)).id
         if basis in catalogue.legal_bases:
             sessions.set_basis(session, facilitator, catalogue, sid, org.id, basis, at=_at(held_on, 9))

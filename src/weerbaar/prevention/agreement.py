@@ -20,7 +20,7 @@ from weerbaar.cases.service import flow_of
 from weerbaar.core.catalogue import Catalogue
 from weerbaar.core.clock import AMSTERDAM, as_utc, now
 from weerbaar.prevention import sessions
-from weerbaar.prevention.sessions import ROLES, STATES, SessionView
+from weerbaar.prevention.sessions import STATES, SessionView
 
 
 def _moment(value: datetime | None) -> str:
@@ -34,6 +34,7 @@ def filename(view: SessionView) -> str:
 def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = None) -> bytes:
     ps = view.session
     flow = flow_of(catalogue)
+    method = sessions.method_of(catalogue)
     pdf = FooterPdf(f"Convenant beraad {dutch_date(ps.held_on)} - {view.organisation.name}", f"Convenant {ps.title}")
     pdf.add_page()
 
@@ -54,12 +55,12 @@ def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = Non
         text("Concept: dit beraad is nog niet ondertekend.", 10, "I")
     text(f"Gemaakt op {_moment(at or now())}.", 9)
 
-    heading("Binden: deelnemers")
+    heading(f"{method.phase_names['binden']}: deelnemers")
     if not view.participants:
         text("Geen deelnemers vastgelegd.")
     for p, org in view.participants:
         contact = ", ".join(x for x in (p.email, p.phone) if x)
-        text(f"{p.name} - {org.name} ({ROLES.get(p.role, p.role)}){f'; {contact}' if contact else ''}", indent=3)
+        text(f"{p.name} - {org.name} ({method.roles.get(p.role, p.role)}){f'; {contact}' if contact else ''}", indent=3)
     agreements = view.phase("binden").note
     if agreements:
         text("Werkafspraken", 11, "B", 6)
@@ -74,7 +75,7 @@ def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = Non
             line += f" ({basis.vindplaats})"
         text(line + (f". {b.note}" if b.note else ""), indent=3)
 
-    heading("Boeien: het gedeelde beeld")
+    heading(f"{method.phase_names['boeien']}: het gedeelde beeld")
     pic = ps.picture
     if not pic:
         text("Het beeld is in dit beraad niet vastgelegd.")
@@ -93,7 +94,7 @@ def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = Non
             per = f", {w['signalenPer1000']} per 1.000 adressen" if w.get("signalenPer1000") is not None else ""
             text(f"{w['naam']}: {w['signalen']} signalen{per}", indent=3)
 
-    heading("Bekwamen: training")
+    heading(f"{method.phase_names['bekwamen']}: training")
     bekwamen = view.phase("bekwamen")
     outcome = view.training
     if outcome is not None:
@@ -104,9 +105,9 @@ def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = Non
     if bekwamen.note or outcome is None:
         text(bekwamen.note or "Er is in dit beraad geen training vastgelegd.")
 
-    heading("Bepalen: prioriteiten en strategieën")
+    heading(f"{method.phase_names['bepalen']}: prioriteiten en strategieën")
     if view.tally.ballots:
-        text(f"{view.tally.ballots} deelnemers stemden. Fenomenen (3, 2 en 1 punt voor plaats 1, 2 en 3): "
+        text(f"{view.tally.ballots} deelnemers stemden. Fenomenen ({sessions.points_rule(catalogue)}): "
              + "; ".join(f"{r.name} {r.points}" for r in view.tally.phenomena) + ".", 9)
         if view.tally.strategies:
             text("Strategieën (stemmen): " + "; ".join(f"{r.name} {r.points}" for r in view.tally.strategies) + ".", 9)
@@ -120,7 +121,7 @@ def render(view: SessionView, catalogue: Catalogue, *, at: datetime | None = Non
         text(f"{label}: {names.get(pr.code, pr.code)}", 10, "B", indent=3)
         text(pr.reason, indent=6)
 
-    heading("Beklinken: afspraken")
+    heading(f"{method.phase_names['beklinken']}: afspraken")
     if not view.commitments:
         text("Geen afspraken vastgelegd.")
     for a in view.commitments:

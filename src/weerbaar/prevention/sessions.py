@@ -35,7 +35,7 @@ from weerbaar.access import logbook, rights
 from weerbaar.access.principal import Principal
 from weerbaar.cases import service as cases
 from weerbaar.cases.models import CaseAction
-from weerbaar.core.catalogue import Catalogue
+from weerbaar.core.catalogue import SESSION_PHASES, Catalogue, SessionMethod
 from weerbaar.core.clock import now, today
 from weerbaar.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from weerbaar.core.models import Organisation
@@ -55,27 +55,29 @@ ORIGIN = "beraad"
 MAX_TITLE = 300
 MAX_NOTE = 8000
 
-# The five B's, in order: code, name, what happens in it.
-PHASES: tuple[tuple[str, str, str], ...] = (
-    ("binden", "Binden", "Wie zit aan tafel, met welke rol, welke werkafspraken en op welke grondslag delen "
-     "de partners?"),
-    ("boeien", "Boeien", "Het gedeelde, geaggregeerde beeld van het gebied en zijn fenomenen."),
-    ("bekwamen", "Bekwamen", "Samen oefenen met het herkennen van signalen (een trainingsronde)."),
-    ("bepalen", "Bepalen", "Samen prioriteiten kiezen tussen fenomenen en strategieën, geholpen door de "
-     "gatenanalyse van de barrièremodellen."),
-    ("beklinken", "Beklinken", "Afspraken per partner met een verantwoordelijke en een deadline, en het "
-     "ondertekende convenant van dit beraad."),
-)
-PHASE_CODES = tuple(p[0] for p in PHASES)
-PHASE_NAMES = {p[0]: p[1] for p in PHASES}
+# The five B's in order. Their names and texts, the roles at the table, the voting rules and the
+# picture's period are domain knowledge in the catalogue (beraad.yaml, `Catalogue.session_method`),
+# validated to name exactly these phases in this order: the code below works per phase.
+PHASE_CODES = SESSION_PHASES
 OPEN, BUSY, DONE = "open", "bezig", "afgerond"
 STATES = {OPEN: "Open", BUSY: "Bezig", DONE: "Afgerond"}
-ROLES = {"voorzitter": "Voorzitter", "procesbegeleider": "Procesbegeleider", "deelnemer": "Deelnemer",
-         "deskundige": "Deskundige", "notulist": "Notulist"}
 KINDS = {"fenomeen": "Fenomeen", "strategie": "Strategie"}
-MAX_RANKED = 3  # phenomena a participant ranks: 1st = 3 points, 2nd = 2, 3rd = 1
-MAX_STRATEGIES = 3  # strategies a participant chooses (one vote each)
-PICTURE_MONTHS = 12
+ORDINALS = ("eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste", "negende", "tiende")
+
+
+def method_of(catalogue: Catalogue) -> SessionMethod:
+    assert catalogue.session_method is not None, "the catalogue is validated at start-up"
+    return catalogue.session_method
+
+
+def points_rule(catalogue: Catalogue) -> str:
+    """The ranking rule in Dutch, e.g. "3, 2 of 1 punt voor een eerste, tweede of derde plaats"."""
+    ranked = method_of(catalogue).stemmen.fenomenen
+    if ranked == 1:
+        return "1 punt voor de eerste plaats"
+    points = [str(n) for n in range(ranked, 0, -1)]
+    places = list(ORDINALS[:ranked])
+    return f"{', '.join(points[:-1])} of 1 punt voor een {', '.join(places[:-1])} of {places[-1]} plaats"
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,18 +247,20 @@ class NewParticipant:
     phone: str | None = None
 
 
-def add_participant(session: Session, principal: Principal, session_id: str, new: NewParticipant, *,
-                    at: datetime | None = None) -> SessionParticipant:
+def add_participant(session: Session, principal: Principal, catalogue: Catalogue, session_id: str,
+                    new: NewParticipant, *, at: datetime | None = None) -> SessionParticipant:
+    """Someone at the table for a registered organisation, in one of the roles of beraad.yaml."""
     ps = _managed(session, principal, session_id, "deelnemers aan een beraad toevoegen")
+    roles = method_of(catalogue).roles
     errors: list[FieldError] = []
     name = _text(errors, "naam", new.name, "de naam van de deelnemer", minimum=2, maximum=200)
     if not new.organisation:
         errors.append(FieldError("organisatie", "missing", "Kies de organisatie van de deelnemer."))
     elif session.get(Organisation, new.organisation) is None:
         errors.append(FieldError("organisatie", "onbekend", "Onbekende organisatie; kies een geregistreerde."))
-    if new.role not in ROLES:
+    if new.role not in roles:
         errors.append(FieldError("rol", "onbekend" if new.role else "missing",
-                                 "Kies de rol: " + ", ".join(ROLES) + "."))
+                                 "Kies de rol: " + ", ".join(roles) + "."))
     email = (new.email or "").strip()
     if email and ("@" not in email or " " in email or len(email) > 200 or email.startswith("@")
                   or email.endswith("@")):
@@ -326,10 +330,12 @@ def set_basis(session: Session, principal: Principal, catalogue: Catalogue, sess
 def capture_picture(session: Session, principal: Principal, catalogue: Catalogue, session_id: str, *,
                     at: datetime | None = None) -> dict[str, Any]:
     """Snapshot of the aggregates shown at the table: per phenomenon and per wijk over the last
-    twelve months, suppressed as for every partner (`exact=False`)."""
+    `beeld_maanden` months of beraad.yaml (twelve: 365 days), suppressed as for every partner
+    (`exact=False`)."""
     ps = _managed(session, principal, session_id, "het beeld vastleggen")
     end = at.date() if at else today()
-    flt = stats.Filter(start=end - timedelta(days=365), end=end)
+    days = round(method_of(catalogue).beeld_maanden * 365 / 12)
+    flt = stats.Filter(start=end - timedelta(days=days), end=end)
     phenomena = stats.phenomena_overview(session, principal, catalogue, None, flt, exact=False)
     figures = stats.area_figures(session, principal, catalogue, "wijk", flt, exact=False)
     moment = at or now()
@@ -413,8 +419,8 @@ def strategies(catalogue: Catalogue) -> dict[str, str]:
 def vote(session: Session, principal: Principal, catalogue: Catalogue, session_id: str,
          participant_id: str | None, phenomena: list[str], chosen: list[str], *,
          at: datetime | None = None) -> str:
-    """One participant's ballot: up to three phenomena in order of priority and up to three
-    strategies. The facilitator records it for anyone at the table; a participant's own
+    """One participant's ballot: phenomena in order of priority and strategies, each up to the
+    limit of beraad.yaml (`stemmen`). The facilitator records it for anyone at the table; a participant's own
     organisation may cast it too. A new ballot replaces the participant's earlier one."""
     ps = _visible(session, principal, session_id)
     if ps.signed_off_at is not None:
@@ -436,15 +442,16 @@ def vote(session: Session, principal: Principal, catalogue: Catalogue, session_i
             errors.append(FieldError(f"fenomenen[{i}]", "onbekend", "Onbekend fenomeen."))
     if len(set(ranked)) != len(ranked):
         errors.append(FieldError("fenomenen", "dubbel", "Noem elk fenomeen maar één keer."))
-    if len(ranked) > MAX_RANKED:
-        errors.append(FieldError("fenomenen", "te_veel", f"Rangschik hoogstens {MAX_RANKED} fenomenen."))
+    limits = method_of(catalogue).stemmen
+    if len(ranked) > limits.fenomenen:
+        errors.append(FieldError("fenomenen", "te_veel", f"Rangschik hoogstens {limits.fenomenen} fenomenen."))
     options = strategies(catalogue)
     picked = list(dict.fromkeys(c for c in chosen if c))
     for i, code in enumerate(picked):
         if code not in options:
             errors.append(FieldError(f"strategieen[{i}]", "onbekend", "Onbekende strategie."))
-    if len(picked) > MAX_STRATEGIES:
-        errors.append(FieldError("strategieen", "te_veel", f"Kies hoogstens {MAX_STRATEGIES} strategieën."))
+    if len(picked) > limits.strategieen:
+        errors.append(FieldError("strategieen", "te_veel", f"Kies hoogstens {limits.strategieen} strategieën."))
     if not ranked and not picked:
         errors.append(FieldError("fenomenen", "missing", "Kies ten minste één fenomeen of strategie."))
     if errors:
@@ -502,8 +509,9 @@ def _explain_ties(rows: list[TallyRow], unit: str) -> list[str]:
 
 
 def tally(session: Session, ps: PartnerSession, catalogue: Catalogue) -> Tally:
-    """The latest ballot per participant counts: a phenomenon gets 3, 2 or 1 points for a 1st,
-    2nd or 3rd place; a strategy one vote per participant choosing it. Ties are ordered by the
+    """The latest ballot per participant counts: a phenomenon gets N, N-1, ..., 1 points for a 1st,
+    2nd, ..., Nth place (N: `stemmen.fenomenen` of beraad.yaml, 3 as shipped); a strategy one vote
+    per participant choosing it. Ties are ordered by the
     number of first places, then the catalogue's order, and explained."""
     votes = list(session.scalars(select(SessionVote).where(SessionVote.session_id == ps.id)
                                  .order_by(SessionVote.id)))
@@ -514,6 +522,7 @@ def tally(session: Session, ps: PartnerSession, catalogue: Catalogue) -> Tally:
     order_p = {c: i for i, c in enumerate(catalogue.phenomena)}
     options = strategies(catalogue)
     order_s = {c: i for i, c in enumerate(options)}
+    top = method_of(catalogue).stemmen.fenomenen
 
     def rows(kind: str, names: dict[str, str], order: dict[str, int]) -> list[TallyRow]:
         acc: dict[str, TallyRow] = {}
@@ -521,7 +530,7 @@ def tally(session: Session, ps: PartnerSession, catalogue: Catalogue) -> Tally:
             if v.kind != kind:
                 continue
             row = acc.setdefault(v.code, TallyRow(kind, v.code, names.get(v.code, v.code), 0, 0, 0))
-            row.points += MAX_RANKED + 1 - v.rank if kind == "fenomeen" else 1
+            row.points += max(top + 1 - v.rank, 1) if kind == "fenomeen" else 1
             row.firsts += 1 if v.rank == 1 else 0
             row.voters += 1
         out = sorted(acc.values(), key=lambda r: (-r.points, -r.firsts, order.get(r.code, 999)))
@@ -631,6 +640,7 @@ class PhaseView:
     code: str
     name: str
     purpose: str
+    explanation: str
     state: str
     note: str | None
     at: datetime | None
@@ -665,12 +675,12 @@ class SessionView:
         return next((p.code for p in self.phases if p.state != DONE), PHASE_CODES[-1])
 
 
-def _phases(states: dict[str, SessionPhaseState]) -> list[PhaseView]:
+def _phases(catalogue: Catalogue, states: dict[str, SessionPhaseState]) -> list[PhaseView]:
     out = []
-    for code, name, purpose in PHASES:
-        row = states.get(code)
-        out.append(PhaseView(code, name, purpose, row.state if row else OPEN, row.note if row else None,
-                             row.at if row else None, row.by_user_name if row else None))
+    for phase in method_of(catalogue).fasen:
+        row = states.get(phase.code)
+        out.append(PhaseView(phase.code, phase.naam, phase.doel, phase.toelichting, row.state if row else OPEN,
+                             row.note if row else None, row.at if row else None, row.by_user_name if row else None))
     return out
 
 
@@ -700,7 +710,7 @@ def session_view(session: Session, principal: Principal, catalogue: Catalogue, s
     if log:
         _log(session, principal, ps, purpose, action=logbook.READ)
     return SessionView(ps, session.get_one(Organisation, ps.organisation_id), manages(principal, ps),
-                       _phases(phase_states(session, [ps.id]).get(ps.id, {})), participants, bases,
+                       _phases(catalogue, phase_states(session, [ps.id]).get(ps.id, {})), participants, bases,
                        tally(session, ps, catalogue), dict(ballots), priorities, commitments, previous,
                        previous_commitments, training_outcome(session, catalogue, ps))
 
@@ -716,7 +726,7 @@ class SessionRow:
         return sum(1 for p in self.phases if p.state == DONE)
 
 
-def list_sessions(session: Session, principal: Principal) -> list[SessionRow]:
+def list_sessions(session: Session, principal: Principal, catalogue: Catalogue) -> list[SessionRow]:
     """Sessions the principal may see, newest first (logged as a list read)."""
     if not principal.can(rights.PREVENTION_MANAGE) and not principal.can(rights.PREVENTION_TAKE_PART):
         raise Forbidden("Uw rol doet niet mee aan de preventie.")
@@ -728,4 +738,4 @@ def list_sessions(session: Session, principal: Principal) -> list[SessionRow]:
         SessionParticipant.session_id.in_(ids)).group_by(SessionParticipant.session_id)).all()) if ids else {}
     logbook.record(session, principal, logbook.LIST, object_type="beraden", purpose="beraden raadplegen",
                    details={"aantal": len(rows)})
-    return [SessionRow(r, _phases(states.get(r.id, {})), counts.get(r.id, 0)) for r in rows]
+    return [SessionRow(r, _phases(catalogue, states.get(r.id, {})), counts.get(r.id, 0)) for r in rows]

@@ -18,7 +18,7 @@ router = APIRouter()
 def prevention_home(page: PageDep) -> Response:
     page.require(rights.PREVENTION_MANAGE, rights.PREVENTION_TAKE_PART, reason="Uw rol doet niet mee aan de preventie.")
     with refused_as_pages(page):
-        rows = sessions.list_sessions(page.db, page.principal)
+        rows = sessions.list_sessions(page.db, page.principal, page.rt.catalogue)
     latest = rows[0] if rows else None
     return page.render("preventie.html", title="Preventie", latest=latest, sessions_count=len(rows),
                        manages=page.can(rights.PREVENTION_MANAGE),

@@ -55,9 +55,9 @@ def _next_phase(code: str) -> str | None:
 def _list(page: Page, sent: Sent | None = None, status: int = 200) -> Response:
     page.require(*READ_RIGHTS, reason=NO_READ)
     with refused_as_pages(page):
-        rows = sessions.list_sessions(page.db, page.principal)
+        rows = sessions.list_sessions(page.db, page.principal, page.rt.catalogue)
     return page.render("beraden.html", status, title="Beraden", rows=rows, sent=sent or Sent(),
-                       states=sessions.STATES,
+                       states=sessions.STATES, phase_names=sessions.method_of(page.rt.catalogue).phase_names,
                        may_plan=page.can(rights.PREVENTION_MANAGE) and page.principal.municipality_code is not None)
 
 
@@ -131,10 +131,12 @@ def _detail(page: Page, session_id: str, phase: str | None, sent: Sent | None = 
     names = {**{c: p.naam for c, p in cat.phenomena.items()}, **sessions.strategies(cat)}
     notice = NOTICES.get(page.request.query_params.get("melding", ""))
     current = view.phase(phase) if phase else None
+    method = sessions.method_of(cat)
     return page.render(
-        "beraad.html", status, title=f"{sessions.PHASE_NAMES[phase]} · {ps.title}" if phase else ps.title,
+        "beraad.html", status, title=f"{current.name} · {ps.title}" if current else ps.title,
         view=view, ps=ps, phase=phase, current=current, next_phase=_next_phase(phase) if phase else None,
-        phase_names=sessions.PHASE_NAMES, states=sessions.STATES, roles=sessions.ROLES, kinds=sessions.KINDS,
+        phase_names=method.phase_names, states=sessions.STATES, roles=method.roles, kinds=sessions.KINDS,
+        voting=method.stemmen, points_rule=sessions.points_rule(cat),
         flow=flow, names=names, notice=notice, sent=sent or Sent(), read_only=ps.signed_off_at is not None,
         legal_bases=cat.legal_bases, **context)
 
@@ -185,7 +187,7 @@ def add_participant(session_id: str, page: PageDep, posted: FormDep) -> Response
     new = sessions.NewParticipant(v.get("naam"), v.get("organisatie") or None, v.get("rol") or None,
                                   v.get("email"), v.get("telefoon"))
     return _step(page, sid, "binden", "deelnemer", posted,
-                 lambda: sessions.add_participant(page.db, page.principal, sid, new),
+                 lambda: sessions.add_participant(page.db, page.principal, page.rt.catalogue, sid, new),
                  notice="deelnemer", anchor="deelnemers")
 
 
@@ -239,7 +241,7 @@ def cast_vote(session_id: str, page: PageDep, posted: FormDep) -> Response:
     sid = _uuid(session_id)
     page.require(*READ_RIGHTS, reason=NO_READ)
     v, lists = _values(posted)
-    ranked = [v.get(f"fenomeen{i}", "") for i in range(1, sessions.MAX_RANKED + 1)]
+    ranked = [v.get(f"fenomeen{i}", "") for i in range(1, sessions.method_of(page.rt.catalogue).stemmen.fenomenen + 1)]
     return _step(page, sid, "bepalen", "stem", posted, lambda: sessions.vote(
         page.db, page.principal, page.rt.catalogue, sid, v.get("deelnemer") or None, [r for r in ranked if r],
         lists.get("strategieen", [])), notice="stem", anchor="stemmen")
