@@ -242,12 +242,23 @@ def test_server_refuses_a_port_in_use(env):
     assert f"Poort {port} op 127.0.0.1 is al in gebruik" in result.stderr
 
 
+def test_server_refuses_the_test_suites_password_profile(env):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run("server", "--port", str(port))  # this process hashes with the suite's cheap profile
+    assert result.exit_code == 1
+    assert "WEERBAAR_WACHTWOORDHASH=test is alleen voor de testsuite" in result.stderr
+
+
 def test_server_serves_the_api(env):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-c", "from weerbaar.cli.main import main; main()", "server", "--port", str(port)]
-    process = subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A real server, so without the suite's cheap password profile (which it would refuse).
+    server_env = {k: v for k, v in os.environ.items() if k != "WEERBAAR_WACHTWOORDHASH"}
+    process = subprocess.Popen(command, env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 20
         while True:
