@@ -138,9 +138,10 @@ def session_json(view: sessions.SessionView, catalogue: Catalogue) -> dict[str, 
     }
 
 
-def _read(session: SessionDep, principal: PrincipalDep, rt: RuntimeDep, session_id: str, purpose: str) -> JSONResponse:
+def _read(session: SessionDep, principal: PrincipalDep, rt: RuntimeDep, session_id: str, purpose: str,
+          status: int = 200) -> JSONResponse:
     view = sessions.session_view(session, principal, rt.catalogue, session_id, purpose=purpose, log=False)
-    return JSONResponse(session_json(view, rt.catalogue))
+    return JSONResponse(session_json(view, rt.catalogue), status_code=status)
 
 
 @router.post("", status_code=201, summary="Plan een vijf-B-beraad van de eigen gemeente",
@@ -189,9 +190,7 @@ async def participant(id: str, request: Request, rt: RuntimeDep, session: Sessio
     b: BeraadDeelnemerIn = validate_model(BeraadDeelnemerIn, await _json(request))
     sessions.add_participant(session, principal, rt.catalogue, id,
                              sessions.NewParticipant(b.naam, b.organisatie, b.rol, b.email, b.telefoon))
-    resp = _read(session, principal, rt, id, "deelnemer toevoegen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "deelnemer toevoegen", status=201)
 
 
 @router.put("/{id}/grondslagen", summary="Binden: de grondslag waarop een organisatie aan tafel deelt",
@@ -207,9 +206,7 @@ async def basis(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
              "vast (afgeschermd zoals voor partners)", responses=ERRORS)
 def picture(id: str, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
     sessions.capture_picture(session, principal, rt.catalogue, id)
-    resp = _read(session, principal, rt, id, "beeld vastleggen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "beeld vastleggen", status=201)
 
 
 @router.post("/{id}/training", status_code=201, summary="Bekwamen: start een trainingsronde voor dit beraad",
@@ -218,9 +215,7 @@ async def training(id: str, request: Request, rt: RuntimeDep, session: SessionDe
                    principal: PrincipalDep) -> JSONResponse:
     b: TrainingIn = validate_model(TrainingIn, await _json(request))
     sessions.start_training(session, principal, rt.catalogue, id, b.titel)
-    resp = _read(session, principal, rt, id, "trainingsronde koppelen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "trainingsronde koppelen", status=201)
 
 
 @router.post("/{id}/stemmen", status_code=201, summary="Bepalen: de stem van één deelnemer (fenomenen gerangschikt, "
@@ -229,9 +224,7 @@ async def ballot(id: str, request: Request, rt: RuntimeDep, session: SessionDep,
                  principal: PrincipalDep) -> JSONResponse:
     b: StemIn = validate_model(StemIn, await _json(request))
     sessions.vote(session, principal, rt.catalogue, id, b.deelnemer, b.fenomenen, b.strategieen)
-    resp = _read(session, principal, rt, id, "stemmen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "stemmen", status=201)
 
 
 @router.post("/{id}/prioriteiten", status_code=201, summary="Bepalen: een gekozen prioriteit of strategie met reden",
@@ -240,9 +233,7 @@ async def priority(id: str, request: Request, rt: RuntimeDep, session: SessionDe
                    principal: PrincipalDep) -> JSONResponse:
     b: PrioriteitIn = validate_model(PrioriteitIn, await _json(request))
     sessions.choose_priority(session, principal, rt.catalogue, id, b.soort, b.code, b.toelichting)
-    resp = _read(session, principal, rt, id, "prioriteit kiezen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "prioriteit kiezen", status=201)
 
 
 @router.post("/{id}/afspraken", status_code=201, summary="Beklinken: een afspraak van een partner aan tafel, "
@@ -261,9 +252,7 @@ async def commitment(id: str, request: Request, rt: RuntimeDep, session: Session
              "daarna verandert het niet meer", responses=ERRORS)
 def sign(id: str, rt: RuntimeDep, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
     sessions.sign_off(session, principal, id)
-    resp = _read(session, principal, rt, id, "beraad ondertekenen")
-    resp.status_code = 201
-    return resp
+    return _read(session, principal, rt, id, "beraad ondertekenen", status=201)
 
 
 @router.get("/{id}/overeenkomst", summary="Het convenant van het beraad als PDF",
