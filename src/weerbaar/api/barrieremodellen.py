@@ -93,7 +93,7 @@ def get(code: str, request: Request, rt: RuntimeDep, session: SessionDep, princi
     return model_json(barriers.effective_model(session, principal, rt.catalogue, code))
 
 
-@router.get("/{code}/analyse", summary="Gap-analyse: waar het model gaten heeft met de partners aan tafel",
+@router.get("/{code}/analyse", summary="Gatenanalyse: waar het model gaten heeft met de partners aan tafel",
             description="Zonder `partners` gelden de organisatietypen die voor uw gemeente zijn geregistreerd; "
                         "met `partners=gemeente,politie` rekent de analyse met die organisatietypen.",
             responses={404: {"description": "Onbekend barrièremodel"}})

@@ -390,7 +390,7 @@ def gap_analysis(session: Session, principal: Principal, catalogue: Catalogue, c
         analysis.steps.append(StepView(step.code, step.naam, strength, views, shown_recent[step.code], unwatched))
 
     logbook.record(session, principal, logbook.READ, object_type="barrieremodel", object_id=code,
-                   purpose="preventie", details={"onderdeel": "gap-analyse", "partners": table,
+                   purpose="preventie", details={"onderdeel": "gatenanalyse", "partners": table,
                                                  "bevindingen": len(analysis.findings)})
     return analysis
 

@@ -106,5 +106,5 @@ def analysis(code: str, page: PageDep) -> Response:
             result = barriers.gap_analysis(page.db, page.principal, page.rt.catalogue, code)
     types = sorted(page.rt.catalogue.organisation_types.values(), key=lambda t: t.naam)
     return page.render("barrieremodel_analyse.html", 422 if errors else 200,
-                       title=f"Gap-analyse {result.model.naam}", a=result, types=types, errors=errors,
+                       title=f"Gatenanalyse {result.model.naam}", a=result, types=types, errors=errors,
                        strengths=STRENGTHS, kinds=KINDS)
