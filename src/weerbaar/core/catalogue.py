@@ -425,8 +425,11 @@ def load_catalogue(folder: Path) -> Catalogue:
     case_flow = _case_flow_part(folder, problems)
     resilience_scan = _resilience_scan_part(folder, problems)
     session_method = _session_method_part(folder, problems)
+    # Detection indicators by file name as well, so that one broken indicator file is named only once.
+    indicator_codes = ({i.code for p in phenomena for i in p.signaalkaart} | {r.code for r in rules}
+                       | {f.stem for f in (folder / "indicatoren").glob("*.yaml")})
     barrier_models, observers = _barrier_part(
-        folder, phenomenon_files, {i.code for p in phenomena for i in p.signaalkaart} | {r.code for r in rules},
+        folder, phenomenon_files, indicator_codes,
         {i.code for i in instruments} if instruments is not None else None,
         {t.code for t in org_types.organisatietypen} if org_types else None, problems)
     if problems:
