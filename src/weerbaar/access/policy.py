@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from weerbaar.access import rights
@@ -18,6 +18,8 @@ from weerbaar.cases.models import (
     CaseAction,
     CaseParticipant,
     CaseShareItem,
+    Meeting,
+    MeetingItem,
     PreCase,
     PrivacyCheck,
     PrivacyCheckSubject,
@@ -27,6 +29,8 @@ from weerbaar.core.catalogue import Catalogue
 from weerbaar.detect.models import RiskScore
 from weerbaar.ingest.models import SourceRecord
 from weerbaar.intake.models import Signal, SignalShare
+from weerbaar.prevention.sessions_models import PartnerSession, SessionParticipant
+from weerbaar.prevention.training_models import TrainingParticipant, TrainingRound
 from weerbaar.resolve.models import Subject
 
 
@@ -191,3 +195,41 @@ def scan_rounds_visible(principal: Principal) -> ColumnElement[bool]:
             and principal.organisation_type == "gemeente" and principal.municipality_code:
         return ScanRound.municipality_code == principal.municipality_code
     return false()
+
+
+def meetings_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
+    """Meetings this principal may open, composed of the permission layer's case filter: its
+    municipality's meetings for its case readers, or a meeting with at least one case on the
+    agenda that the principal may open (`policy.case_visible`)."""
+    grounds: list[ColumnElement[bool]] = [Meeting.id.in_(
+        select(MeetingItem.meeting_id).join(Case, Case.id == MeetingItem.case_id)
+        .where(case_visible(principal, catalogue)))]
+    if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
+        grounds.append(Meeting.municipality_code == principal.municipality_code)
+    return or_(*grounds)
+
+
+def sessions_visible(principal: Principal) -> ColumnElement[bool]:
+    """Sessions this principal may open: its municipality's for `preventie.beheren`, and those
+    where its own organisation is at the table for `preventie.deelnemen`."""
+    grounds: list[ColumnElement[bool]] = []
+    if principal.can(rights.PREVENTION_MANAGE) and principal.municipality_code:
+        grounds.append(PartnerSession.municipality_code == principal.municipality_code)
+    if principal.can(rights.PREVENTION_TAKE_PART):
+        grounds.append(PartnerSession.id.in_(select(SessionParticipant.session_id).where(
+            SessionParticipant.organisation_id == principal.organisation_id)))
+    return or_(*grounds) if grounds else false()
+
+
+def training_rounds_visible(principal: Principal) -> ColumnElement[bool]:
+    """Rounds this principal may open: its own, those it joined, and its municipality's session
+    rounds for a facilitator. Anything else is a 404."""
+    grounds: list[ColumnElement[bool]] = [
+        TrainingRound.created_by_id == principal.user_id,
+        exists().where(TrainingParticipant.round_id == TrainingRound.id,
+                       TrainingParticipant.user_id == principal.user_id),
+    ]
+    if principal.can(rights.PREVENTION_MANAGE) and principal.municipality_code:
+        grounds.append(and_(TrainingRound.mode == "sessie",
+                            TrainingRound.municipality_code == principal.municipality_code))
+    return or_(*grounds)

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
-from weerbaar.access.policy import case_visible
+from weerbaar.access.policy import case_visible, meetings_visible
 from weerbaar.access.principal import Principal
 from weerbaar.cases.models import Case, CaseParticipant, Meeting, MeetingItem
 from weerbaar.cases.service import CaseView, case_view
@@ -31,18 +31,6 @@ from weerbaar.core.models import Organisation, User
 
 MAX_TITLE = 300
 MAX_MINUTES = 20000
-
-
-def meetings_visible(principal: Principal, catalogue: Catalogue) -> ColumnElement[bool]:
-    """Meetings this principal may open, composed of the permission layer's case filter: its
-    municipality's meetings for its case readers, or a meeting with at least one case on the
-    agenda that the principal may open (`policy.case_visible`)."""
-    grounds: list[ColumnElement[bool]] = [Meeting.id.in_(
-        select(MeetingItem.meeting_id).join(Case, Case.id == MeetingItem.case_id)
-        .where(case_visible(principal, catalogue)))]
-    if principal.can(rights.CASES_READ_MUNICIPALITY) and principal.municipality_code:
-        grounds.append(Meeting.municipality_code == principal.municipality_code)
-    return or_(*grounds)
 
 
 def _visible_meeting(session: Session, principal: Principal, catalogue: Catalogue, meeting_id: str) -> Meeting:

@@ -14,7 +14,7 @@ walks its five phases with the partners at the table:
   origin "beraad"), and the sign-off. The document is `prevention.agreement`.
 
 Who sees a session: the municipality's `preventie.beheren` holders, and `preventie.deelnemen`
-holders of an organisation at the table (`sessions_visible`, a SQL filter); anyone else gets a
+holders of an organisation at the table (`access.policy.sessions_visible`, a SQL filter); anyone else gets a
 404. Every read and write is logged. After sign-off the session is read-only; the next session
 of the municipality opens with the status of this one's commitments.
 """
@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, false, func, or_, select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
+from weerbaar.access.policy import sessions_visible
 from weerbaar.access.principal import Principal
 from weerbaar.cases import service as cases
 from weerbaar.cases.models import CaseAction
@@ -83,18 +84,6 @@ def points_rule(catalogue: Catalogue) -> str:
 # --------------------------------------------------------------------------------------------
 # Visibility
 # --------------------------------------------------------------------------------------------
-
-
-def sessions_visible(principal: Principal) -> ColumnElement[bool]:
-    """Sessions this principal may open: its municipality's for `preventie.beheren`, and those
-    where its own organisation is at the table for `preventie.deelnemen`."""
-    grounds: list[ColumnElement[bool]] = []
-    if principal.can(rights.PREVENTION_MANAGE) and principal.municipality_code:
-        grounds.append(PartnerSession.municipality_code == principal.municipality_code)
-    if principal.can(rights.PREVENTION_TAKE_PART):
-        grounds.append(PartnerSession.id.in_(select(SessionParticipant.session_id).where(
-            SessionParticipant.organisation_id == principal.organisation_id)))
-    return or_(*grounds) if grounds else false()
 
 
 def manages(principal: Principal, ps: PartnerSession) -> bool:

@@ -29,11 +29,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, exists, func, or_, select
+from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.orm import Session
 
 from weerbaar.access import logbook, rights
-from weerbaar.access.policy import case_visible
+from weerbaar.access.policy import case_visible, training_rounds_visible
 from weerbaar.access.principal import Principal
 from weerbaar.cases.models import Case, CaseDecision, CaseSignal
 from weerbaar.core.catalogue import BarrierModel, Catalogue, Instrument, Phenomenon
@@ -308,20 +308,6 @@ def case_facts(session: Session, principal: Principal, catalogue: Catalogue) -> 
 # --------------------------------------------------------------------------------------------
 
 
-def rounds_visible(principal: Principal) -> ColumnElement[bool]:
-    """Rounds this principal may open: its own, those it joined, and its municipality's session
-    rounds for a facilitator. Anything else is a 404."""
-    grounds: list[ColumnElement[bool]] = [
-        TrainingRound.created_by_id == principal.user_id,
-        exists().where(TrainingParticipant.round_id == TrainingRound.id,
-                       TrainingParticipant.user_id == principal.user_id),
-    ]
-    if principal.can(rights.PREVENTION_MANAGE) and principal.municipality_code:
-        grounds.append(and_(TrainingRound.mode == "sessie",
-                            TrainingRound.municipality_code == principal.municipality_code))
-    return or_(*grounds)
-
-
 def _require(principal: Principal, right: str, reason: str) -> None:
     if not principal.can(right):
         raise Forbidden(reason)
@@ -383,7 +369,7 @@ def start_round(session: Session, principal: Principal, catalogue: Catalogue, *,
 def get_round(session: Session, principal: Principal, round_id: str) -> TrainingRound:
     _require(principal, rights.PREVENTION_TAKE_PART, "Uw rol mag niet oefenen met signaalherkenning.")
     rnd = session.scalars(select(TrainingRound).where(TrainingRound.id == round_id,
-                                                      rounds_visible(principal))).first()
+                                                      training_rounds_visible(principal))).first()
     if rnd is None:
         raise NotFound()
     return rnd
