@@ -11,6 +11,8 @@ Create Date: 2026-11-30 07:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from weerbaar.core.append_only import create_triggers, drop_triggers
+
 
 revision = '0010'
 down_revision = '0009'
@@ -18,42 +20,6 @@ branch_labels = None
 depends_on = None
 
 APPEND_ONLY = ("session_phase_history", "session_votes", "session_priorities")
-
-
-def _append_only_up() -> None:
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        if dialect == "sqlite":
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-                )
-        elif dialect == "postgresql":
-            op.execute(
-                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
-            )
-
-
-def _append_only_down() -> None:
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY:
-        if dialect == "sqlite":
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        elif dialect == "postgresql":
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
 
 
 def upgrade() -> None:
@@ -158,11 +124,11 @@ def upgrade() -> None:
     with op.batch_alter_table('session_priorities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_priorities_session_id'), ['session_id'], unique=False)
 
-    _append_only_up()
+    create_triggers(APPEND_ONLY)
 
 
 def downgrade() -> None:
-    _append_only_down()
+    drop_triggers(APPEND_ONLY)
     for table in ("session_priorities", "session_votes", "session_bases", "session_participants",
                   "session_phase_history", "partner_sessions"):
         op.drop_table(table)
